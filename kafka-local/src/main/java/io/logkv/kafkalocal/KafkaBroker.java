@@ -1,0 +1,293 @@
+package io.logkv.kafkalocal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single Kafka broker and controller in KRaft mode, run from the kafka_2.13 jars as a child
+ * process on 127.0.0.1.
+ *
+ * <p>The data directory is formatted on first use and kept across restarts, so {@link #restart()}
+ * brings back the same log on the same ports. Extra listeners, one per node, let the chaos suite
+ * put a proxy in front of each node's link to the broker: each is advertised at its proxy's
+ * address, so the client keeps going through the proxy after its first metadata request.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  /** One extra listener: the broker binds {@code port} and tells clients to use {@code advertisedPort}. */
+  public record Listener(String name, int port, int advertisedPort) {
+    public Listener {
+      if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
+        throw new IllegalArgumentException("listener name must be upper case and not reserved: " + name);
+      }
+    }
+  }
+
+  private final Path dataDir;
+  private final int port;
+  private final int controllerPort;
+  private final List<Listener> listeners;
+  private final List<String> jvmOptions;
+  private final ChildProcess process;
+
+  private KafkaBroker(Builder b) {
+    this.dataDir = b.dataDir.toAbsolutePath();
+    this.port = b.port == 0 ? FreePorts.next() : b.port;
+    this.controllerPort = b.controllerPort == 0 ? FreePorts.next() : b.controllerPort;
+    this.listeners = List.copyOf(b.listeners);
+    this.jvmOptions = List.copyOf(b.jvmOptions);
+    this.process =
+        ChildProcess.java(
+            "kafka",
+            jvmOptions(),
+            "kafka.Kafka",
+            List.of(dataDir.resolve("server.properties").toString()),
+            b.logFile != null ? b.logFile : dataDir.resolve("kafka.log"));
+  }
+
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /** Formats the data directory if it is new, starts the broker and waits until it answers. */
+  public KafkaBroker start() {
+    try {
+      Files.createDirectories(dataDir);
+      writeConfig();
+      formatIfNew();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not prepare " + dataDir, e);
+    }
+    long started = System.nanoTime();
+    process.start();
+    process.awaitReady(this::answers, START_TIMEOUT, "ready");
+    LOG.info(
+        "Kafka broker ready on {} in {} ms (pid {}, data in {})",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        process.pid(),
+        dataDir);
+    return this;
+  }
+
+  /** Clean shutdown (SIGTERM), keeping the data. */
+  public void stop() {
+    process.stop(Duration.ofSeconds(30));
+  }
+
+  /** SIGKILL: a crash. Acknowledged records survive in the page cache and on disk. */
+  public void kill() {
+    process.kill();
+  }
+
+  public void pause() {
+    process.pause();
+  }
+
+  public void resume() {
+    process.resume();
+  }
+
+  /** Stops the broker if it runs and starts it again on the same ports and data. */
+  public KafkaBroker restart() {
+    stop();
+    return start();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** {@code 127.0.0.1:port} of the plain listener. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public ChildProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private boolean answers() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "1000");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "1500");
+    props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
+    try (Admin admin = Admin.create(props)) {
+      return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(1500))
+          .nodes()
+          .get(2, TimeUnit.SECONDS)
+          .isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private List<String> jvmOptions() {
+    List<String> options = new ArrayList<>();
+    options.add("-Xms256m");
+    options.add("-Xmx1g");
+    options.add("-XX:+UseG1GC");
+    options.add("-XX:MaxGCPauseMillis=20");
+    options.add("-Djava.awt.headless=true");
+    options.add("-Dlogback.configurationFile=" + dataDir.resolve("logback.xml"));
+    options.add("-Dlog4j2.level=WARN");
+    options.addAll(jvmOptions);
+    return options;
+  }
+
+  private void writeConfig() throws IOException {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    StringBuilder bind = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+    StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+    StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    for (Listener l : listeners) {
+      bind.append(',').append(l.name()).append("://127.0.0.1:").append(l.port());
+      advertised.append(',').append(l.name()).append("://127.0.0.1:").append(l.advertisedPort());
+      protocols.append(',').append(l.name()).append(":PLAINTEXT");
+    }
+    bind.append(",CONTROLLER://127.0.0.1:").append(controllerPort);
+    p.put("listeners", bind.toString());
+    p.put("advertised.listeners", advertised.toString());
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", protocols.toString());
+    p.put("log.dirs", dataDir.resolve("log").toString());
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("num.partitions", "1");
+    // After a SIGKILL the controller keeps the dead broker's registration until its session
+    // times out (9 s by default) and only then lets the restarted broker in; one node needs less.
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "2500");
+    StringBuilder text = new StringBuilder("# written by logkv's KafkaBroker; rewritten at every start\n");
+    p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    Files.writeString(dataDir.resolve("server.properties"), text.toString(), StandardCharsets.UTF_8);
+    Files.writeString(
+        dataDir.resolve("logback.xml"),
+        """
+        <configuration>
+          <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n</pattern></encoder>
+          </appender>
+          <logger name="kafka" level="INFO"/>
+          <logger name="org.apache.kafka" level="WARN"/>
+          <logger name="state.change.logger" level="WARN"/>
+          <root level="WARN"><appender-ref ref="out"/></root>
+        </configuration>
+        """,
+        StandardCharsets.UTF_8);
+  }
+
+  private void formatIfNew() throws IOException {
+    if (Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
+      return;
+    }
+    String clusterId = Uuid.randomUuid().toString();
+    ChildProcess format =
+        ChildProcess.java(
+            "kafka-format",
+            List.of("-Xmx256m", "-Dlogback.configurationFile=" + dataDir.resolve("logback.xml")),
+            "kafka.tools.StorageTool",
+            List.of(
+                "format",
+                "-t",
+                clusterId,
+                "--standalone",
+                "-c",
+                dataDir.resolve("server.properties").toString()),
+            dataDir.resolve("format.log"));
+    format.start();
+    if (!format.awaitExit(Duration.ofSeconds(60)) || format.exitCode() != 0) {
+      format.kill();
+      throw new IllegalStateException(
+          "formatting the Kafka data directory failed; its output:\n" + format.logTail(30));
+    }
+    LOG.info("formatted Kafka data directory {} (cluster id {})", dataDir, clusterId);
+  }
+
+  /** Settings for a broker; every port 0 means "pick a free one". */
+  public static final class Builder {
+    private final Path dataDir;
+    private int port;
+    private int controllerPort;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private Path logFile;
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder controllerPort(int port) {
+      this.controllerPort = port;
+      return this;
+    }
+
+    public Builder listener(Listener listener) {
+      listeners.add(listener);
+      return this;
+    }
+
+    public Builder jvmOption(String option) {
+      jvmOptions.add(option);
+      return this;
+    }
+
+    public Builder logFile(Path logFile) {
+      this.logFile = logFile;
+      return this;
+    }
+
+    public KafkaBroker build() {
+      return new KafkaBroker(this);
+    }
+  }
+}
