@@ -1,0 +1,349 @@
+package io.logkv.store;
+
+import io.logkv.store.cache.Cache;
+import io.logkv.store.config.NodeConfig;
+import io.logkv.store.http.HttpServer;
+import io.logkv.store.http.NodeView;
+import io.logkv.store.http.Router;
+import io.logkv.store.http.Services;
+import io.logkv.store.log.AppliedPositions;
+import io.logkv.store.log.Applier;
+import io.logkv.store.log.EndOffsets;
+import io.logkv.store.log.LogException;
+import io.logkv.store.log.LogTopic;
+import io.logkv.store.log.LogWriter;
+import io.logkv.store.log.ReplayProgress;
+import io.logkv.store.metrics.NodeMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logkv node: the cache, the log (writer, applier, end-offset lookups), the HTTP server and
+ * housekeeping, built from a {@link NodeConfig} and closed as one.
+ *
+ * <p>Start-up: create or check the topic, warm the producer's metadata, open HTTP (live, not
+ * ready), replay the log up to the end offsets seen at start, then turn ready. Until then data
+ * routes answer 503 so nginx tries another node.
+ *
+ * <p>Staleness: every {@value #SYNC_PROBE_MILLIS} ms a probe asks the broker for the end of every
+ * partition; once the node has applied up to those offsets, its data is known to be current as of
+ * the moment the probe was sent. Reads report the time since then as {@code X-Max-Staleness-Ms}, so
+ * a node cut off from the broker keeps serving and says how stale it may be.
+ */
+public final class Node implements NodeView, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  static final long SYNC_PROBE_MILLIS = 500;
+  private static final long EXPIRY_SWEEP_MILLIS = 1_000;
+  private static final long STARTUP_TIMEOUT_MILLIS = 120_000;
+
+  private final NodeConfig config;
+  private final InstantSource clock;
+  private final Cache cache = Cache.inMemory();
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final long startedMillis;
+  private final ScheduledExecutorService housekeeping;
+  private LogTopic topic;
+  private AppliedPositions positions;
+  private LogWriter writer;
+  private EndOffsets endOffsets;
+  private Applier applier;
+  private HttpServer http;
+  private volatile boolean ready;
+  private volatile boolean closed;
+  private volatile long syncedAtMillis;
+  private volatile long[] lastEndOffsets;
+  private volatile Probe pendingProbe;
+
+  /** An end-offset answer not yet reached by the applier: offsets and when they were asked for. */
+  private record Probe(long sentAtMillis, long[] ends) {}
+
+  private Node(NodeConfig config, InstantSource clock) {
+    this.config = config;
+    this.clock = clock;
+    this.startedMillis = System.currentTimeMillis();
+    this.housekeeping =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, config.nodeId() + "-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts a node on the system clock. */
+  public static Node start(NodeConfig config) {
+    return start(config, InstantSource.system());
+  }
+
+  /**
+   * Starts a node; {@code clock} decides expiry (tests inject one). Returns once HTTP is up; the
+   * node turns ready later, when replay is done (see {@link #awaitReady}).
+   */
+  public static Node start(NodeConfig config, InstantSource clock) {
+    Node node = new Node(config, clock);
+    try {
+      node.open();
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private void open() {
+    LOG.info("starting logkv node {} with:\n{}", config.nodeId(), String.join("\n", config.effectiveSettings()));
+    try {
+      Files.createDirectories(config.nodeDataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + config.nodeDataDir(), e);
+    }
+    topic = ensureTopic();
+    positions = new AppliedPositions(topic.partitions());
+    long writeTimeout = config.writeTimeout().toMillis();
+    writer = new LogWriter(config.bootstrapServers(), config.nodeId(), topic, config.maxRecordBytes(), writeTimeout);
+    writer.warmUp(STARTUP_TIMEOUT_MILLIS);
+    endOffsets = new EndOffsets(config.bootstrapServers(), config.nodeId(), topic, config.readWaitTimeout().toMillis());
+    applier = new Applier(config.bootstrapServers(), config.nodeId(), topic, cache, positions, clock);
+    registerMetrics();
+    http =
+        new HttpServer(
+                config.bind(),
+                config.port(),
+                config.ioThreads(),
+                (int) config.requestTimeout().toMillis(),
+                (int) config.idleTimeout().toMillis(),
+                new Router(new Services(config, cache, positions, writer, endOffsets, clock, metrics, this)))
+            .start();
+    LOG.info("node {} listening on http://{}:{} (not ready until it has caught up)", config.nodeId(), config.bind(), port());
+    applier.caughtUp().thenRun(this::turnReady);
+    applier.start();
+    housekeeping.scheduleWithFixedDelay(this::probeEndOffsets, SYNC_PROBE_MILLIS, SYNC_PROBE_MILLIS, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleWithFixedDelay(this::sweepExpired, EXPIRY_SWEEP_MILLIS, EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private LogTopic ensureTopic() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, config.nodeId() + "-setup");
+    long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MILLIS;
+    try (Admin admin = Admin.create(p)) {
+      while (true) {
+        try {
+          return LogTopic.ensure(admin, config.topic(), config.partitions(), config.maxRecordBytes(), 10_000);
+        } catch (LogException e) {
+          boolean unreachable = e.getCause() instanceof java.util.concurrent.TimeoutException
+              || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
+          if (!unreachable || System.currentTimeMillis() > deadline) {
+            throw e;
+          }
+          LOG.warn("waiting for Kafka at {}: {}", config.bootstrapServers(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void turnReady() {
+    syncedAtMillis = System.currentTimeMillis();
+    ready = true;
+    ReplayProgress r = applier.replay();
+    LOG.info(
+        "node {} is ready: {} keys after replaying {} records in {} s",
+        config.nodeId(), cache.size(), r.records(), String.format("%.3f", r.seconds()));
+  }
+
+  /** Runs on the housekeeping thread; never blocks it (the answer comes on the admin's thread). */
+  private void probeEndOffsets() {
+    Probe pending = pendingProbe;
+    if (pending != null && reached(pending.ends())) {
+      syncedAtMillis = Math.max(syncedAtMillis, pending.sentAtMillis());
+      pendingProbe = null;
+    }
+    if (!ready || closed) {
+      return;
+    }
+    long sentAt = System.currentTimeMillis();
+    endOffsets
+        .all()
+        .whenComplete(
+            (ends, failure) -> {
+              if (failure != null) {
+                return; // broker unreachable: staleness keeps growing, which is the point
+              }
+              lastEndOffsets = ends;
+              if (reached(ends)) {
+                syncedAtMillis = Math.max(syncedAtMillis, sentAt);
+              } else {
+                pendingProbe = new Probe(sentAt, ends);
+              }
+            });
+  }
+
+  private boolean reached(long[] ends) {
+    for (int p = 0; p < ends.length; p++) {
+      if (positions.nextOffset(p) < ends[p]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void sweepExpired() {
+    try {
+      cache.removeExpired(clock.millis());
+    } catch (RuntimeException e) {
+      LOG.error("expiry sweep failed", e);
+    }
+  }
+
+  private void registerMetrics() {
+    metrics.gauge("logkv_ready", "1 when the node has caught up and serves data", () -> ready ? 1 : 0);
+    metrics.gauge("logkv_keys", "Keys held in memory", cache::size);
+    metrics.gauge("logkv_bytes", "Approximate bytes held by the map", cache::bytes);
+    metrics.gauge("logkv_max_memory_bytes", "Memory cap for writes (507 above)", config::maxMemoryBytes);
+    metrics.partitionGauge(
+        "logkv_applied_offset", "Next offset to apply, per partition", topic.partitions(), p -> positions.nextOffset(p));
+    metrics.partitionGauge(
+        "logkv_end_offset", "End offset of the log at the last probe, per partition", topic.partitions(),
+        p -> lastEndOffsets == null ? Double.NaN : lastEndOffsets[p]);
+    metrics.gauge("logkv_lag_records", "Records in the log not yet applied here, at the last probe", this::lag);
+    metrics.gauge("logkv_max_staleness_seconds", "Upper bound on how far this copy may be behind the log",
+        () -> maxStalenessMillis() / 1000.0);
+    metrics.gauge("logkv_replay_seconds", "Start-up replay time", () -> applier.replay().seconds());
+    metrics.gauge("logkv_replay_records", "Records applied during start-up replay", () -> applier.replay().records());
+    metrics.gauge("logkv_replay_rate", "Start-up replay rate, records per second", () -> applier.replay().rate());
+    metrics.counter("logkv_records_applied", "Records applied from the log", () -> applier.recordsApplied());
+    metrics.counter("logkv_records_skipped", "Records of an unknown format, skipped", () -> applier.recordsSkipped());
+    metrics.gauge("logkv_position_waiters", "Requests waiting for a position to be applied", () -> positions.pendingWaiters());
+  }
+
+  private long lag() {
+    long[] ends = lastEndOffsets;
+    if (ends == null) {
+      return 0;
+    }
+    long lag = 0;
+    for (int p = 0; p < ends.length; p++) {
+      lag += Math.max(0, ends[p] - positions.nextOffset(p));
+    }
+    return lag;
+  }
+
+  // ---- NodeView
+
+  @Override
+  public boolean ready() {
+    return ready && live();
+  }
+
+  @Override
+  public boolean live() {
+    return !closed && (applier == null || applier.failure() == null);
+  }
+
+  @Override
+  public long maxStalenessMillis() {
+    return ready ? Math.max(0, System.currentTimeMillis() - syncedAtMillis) : -1;
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("node_id", config.nodeId());
+    s.put("state", !live() ? "failed" : ready ? "ready" : "replaying");
+    s.put("ready", ready());
+    s.put("topic", topic.name());
+    s.put("partitions", topic.partitions());
+    s.put("applied", positions.describe());
+    long[] ends = lastEndOffsets;
+    s.put("end", ends == null ? null : AppliedPositions.describe(ends));
+    s.put("lag_records", lag());
+    s.put("max_staleness_ms", maxStalenessMillis());
+    s.put("keys", cache.size());
+    s.put("bytes", cache.bytes());
+    s.put("max_memory_bytes", config.maxMemoryBytes());
+    s.put("records_applied", applier.recordsApplied());
+    s.put("records_skipped", applier.recordsSkipped());
+    s.put("position_waiters", positions.pendingWaiters());
+    ReplayProgress r = applier.replay();
+    Map<String, Object> replay = new LinkedHashMap<>();
+    replay.put("source", r.source());
+    replay.put("done", r.done());
+    replay.put("records", r.records());
+    replay.put("seconds", r.seconds());
+    replay.put("rate", Math.round(r.rate()));
+    replay.put("percent", Math.round(r.percent() * 10) / 10.0);
+    s.put("replay", replay);
+    s.put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
+    if (applier.failure() != null) {
+      s.put("failure", applier.failure().toString());
+    }
+    return s;
+  }
+
+  // ---- lifecycle
+
+  /** The bound HTTP port. */
+  public int port() {
+    return http.port();
+  }
+
+  public String url() {
+    return "http://" + config.bind() + ":" + port();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** Blocks until the node is ready; throws if it fails or closes first, or after {@code timeoutMillis}. */
+  public void awaitReady(long timeoutMillis) {
+    try {
+      applier.caughtUp().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      long deadline = System.currentTimeMillis() + 1000;
+      while (!ready && System.currentTimeMillis() < deadline) {
+        Thread.onSpinWait();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogException("interrupted while waiting for node " + config.nodeId() + " to be ready", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new LogException("node " + config.nodeId() + " did not become ready: " + e, e);
+    }
+  }
+
+  /** Stops HTTP, the applier and the clients; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ready = false;
+    if (http != null) {
+      http.close();
+    }
+    housekeeping.shutdownNow();
+    if (applier != null) {
+      applier.close();
+    }
+    if (writer != null) {
+      writer.close();
+    }
+    if (endOffsets != null) {
+      endOffsets.close();
+    }
+    LOG.info("node {} stopped", config.nodeId());
+  }
+}

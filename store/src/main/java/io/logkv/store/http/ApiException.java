@@ -1,0 +1,50 @@
+package io.logkv.store.http;
+
+/** An error with its HTTP status and a stable machine-readable code; rendered once, by {@link Responses}. */
+public final class ApiException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String code;
+  private final String allow;
+
+  public ApiException(int status, String code, String detail) {
+    this(status, code, detail, null);
+  }
+
+  private ApiException(int status, String code, String detail, String allow) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.allow = allow;
+  }
+
+  public static ApiException badRequest(String code, String detail) {
+    return new ApiException(400, code, detail);
+  }
+
+  public static ApiException notFound(String detail) {
+    return new ApiException(404, "not_found", detail);
+  }
+
+  public static ApiException methodNotAllowed(String method, String allow) {
+    return new ApiException(405, "method_not_allowed", method + " is not allowed here; allowed: " + allow, allow);
+  }
+
+  public static ApiException unavailable(String code, String detail) {
+    return new ApiException(503, code, detail);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** The Allow header of a 405, else null. */
+  public String allow() {
+    return allow;
+  }
+}

@@ -1,0 +1,85 @@
+package io.logkv.store.log;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit-log topic: created compacted with the configured partitions when absent, and checked
+ * when present, because a topic with another partition count would send a key's writes to another
+ * partition and a non-compacted one would lose keys to retention.
+ */
+public record LogTopic(String name, int partitions, Uuid topicId) {
+  private static final Logger LOG = LoggerFactory.getLogger(LogTopic.class);
+
+  /** The partition a key's records go to: the same murmur2 hashing as Kafka's default partitioner. */
+  public int partitionFor(byte[] keyBytes) {
+    return Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
+  }
+
+  /**
+   * Creates the topic when absent, else checks it.
+   *
+   * @param maxMessageBytes the topic's max.message.bytes when it is created: a whole record
+   * @throws LogException when the topic exists with other partitions or without compaction, or
+   *     the broker does not answer within {@code timeoutMillis}
+   */
+  public static LogTopic ensure(
+      Admin admin, String name, int partitions, int maxMessageBytes, long timeoutMillis) {
+    try {
+      NewTopic topic =
+          new NewTopic(name, Optional.of(partitions), Optional.empty())
+              .configs(
+                  Map.of(
+                      TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)));
+      try {
+        admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        LOG.info("created topic {} with {} partitions, compacted", name, partitions);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      TopicDescription d =
+          admin.describeTopics(List.of(name)).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).get(name);
+      if (d.partitions().size() != partitions) {
+        throw new LogException(
+            "topic " + name + " has " + d.partitions().size() + " partitions but this node is configured for "
+                + partitions + "; every node and the topic must agree (use --partitions "
+                + d.partitions().size() + " or another --topic)");
+      }
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+      Config config =
+          admin.describeConfigs(List.of(resource)).all().get(timeoutMillis, TimeUnit.MILLISECONDS).get(resource);
+      String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+      if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+        throw new LogException(
+            "topic " + name + " has cleanup.policy=" + policy + "; logkv needs compact, or keys are lost to retention");
+      }
+      return new LogTopic(name, partitions, d.topicId());
+    } catch (ExecutionException e) {
+      throw new LogException("could not create or check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new LogException(
+          "could not create or check topic " + name + ": the broker did not answer within " + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogException("interrupted while checking topic " + name, e);
+    }
+  }
+}

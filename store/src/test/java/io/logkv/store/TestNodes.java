@@ -1,0 +1,64 @@
+package io.logkv.store;
+
+import io.logkv.store.config.NodeConfig;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Nodes for one test, on a topic of their own, HTTP on free ports; {@link #close()} stops them
+ * all. Each call to {@link #start} adds one node.
+ */
+final class TestNodes implements AutoCloseable {
+  private final String bootstrapServers;
+  private final String topic;
+  private final Path dataDir;
+  private final List<Node> nodes = new ArrayList<>();
+
+  TestNodes(String bootstrapServers, Path dataDir) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = "test-" + UUID.randomUUID().toString().substring(0, 8);
+    this.dataDir = dataDir;
+  }
+
+  String topic() {
+    return topic;
+  }
+
+  /** Starts a node on the system clock and waits until it is ready. */
+  Node start(String nodeId, String... extraArgs) {
+    return start(nodeId, InstantSource.system(), extraArgs);
+  }
+
+  Node start(String nodeId, InstantSource clock, String... extraArgs) {
+    Node node = startNotReady(nodeId, clock, extraArgs);
+    node.awaitReady(60_000);
+    return node;
+  }
+
+  /** Starts a node and returns as soon as its HTTP server is up, before it has caught up. */
+  Node startNotReady(String nodeId, InstantSource clock, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of(
+        "--bootstrap-servers", bootstrapServers,
+        "--port", "0",
+        "--node-id", nodeId,
+        "--topic", topic,
+        "--partitions", "3",
+        "--data-dir", dataDir.toString(),
+        "--write-timeout", "5s",
+        "--read-wait-timeout", "3s"));
+    args.addAll(List.of(extraArgs));
+    Node node = Node.start(NodeConfig.of(args.toArray(String[]::new)), clock);
+    nodes.add(node);
+    return node;
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.close();
+    }
+  }
+}
