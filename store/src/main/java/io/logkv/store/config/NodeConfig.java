@@ -163,7 +163,7 @@ public final class NodeConfig {
         continue;
       }
       String source = result.hasMatchedOption(o) ? "command line" : env.containsKey(envName(o)) ? envName(o) : "default";
-      lines.add(String.format("  %-20s = %s (%s)", o.longestName().substring(2), String.valueOf((Object) o.getValue()), source));
+      lines.add(String.format("  %-20s = %s (%s)", o.longestName().substring(2), show(o), source));
     }
     return lines;
   }
@@ -171,6 +171,17 @@ public final class NodeConfig {
   /** True when --help or --version was asked for (and printed): nothing is to be started. */
   public boolean helpOnly() {
     return helpOnly;
+  }
+
+  private static String show(OptionSpec o) {
+    Object v = o.getValue();
+    if (v instanceof Duration d) {
+      return Durations.format(d);
+    }
+    if (v instanceof Long n && o.longestName().endsWith("-bytes")) {
+      return ByteSizes.format(n);
+    }
+    return String.valueOf(v);
   }
 
   /** The effective configuration, one line per setting with where it came from. */

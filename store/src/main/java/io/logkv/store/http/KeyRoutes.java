@@ -7,9 +7,9 @@ import io.logkv.store.log.LogWriter;
 import io.logkv.store.log.Position;
 import io.logkv.store.log.RecordCodec;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -200,8 +200,9 @@ final class KeyRoutes {
 
   /**
    * Reads the whole body, never more than {@code limit} bytes: a declared length above it is a 413
-   * before anything is read, a chunked body that grows past it is cut off with a 413, and a body
-   * that has not fully arrived within {@code timeoutMillis} closes the connection.
+   * before anything is read, a chunked body that grows past it gets a 413 as soon as it does (and
+   * the connection is closed rather than drained), and a body that has not fully arrived within
+   * {@code timeoutMillis} closes the connection.
    */
   static void readBody(
       HttpServerExchange ex, long limit, long timeoutMillis, BiConsumer<HttpServerExchange, byte[]> onBody) {
@@ -209,7 +210,6 @@ final class KeyRoutes {
     if (declared > limit) {
       throw tooLarge(declared, limit);
     }
-    ex.setMaxEntitySize(limit);
     XnioExecutor.Key timer =
         ex.getIoThread()
             .executeAfter(
@@ -221,19 +221,38 @@ final class KeyRoutes {
                 },
                 timeoutMillis,
                 TimeUnit.MILLISECONDS);
+    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+    boolean[] finished = {false};
     ex.getRequestReceiver()
-        .receiveFullBytes(
-            (e, body) -> {
-              timer.remove();
-              try {
-                onBody.accept(e, body);
-              } catch (RuntimeException failure) {
-                Responses.error(e, failure);
+        .receivePartialBytes(
+            (e, chunk, last) -> {
+              if (finished[0]) {
+                return;
+              }
+              if (body.size() + chunk.length > limit) {
+                finished[0] = true;
+                timer.remove();
+                e.getRequestReceiver().pause();
+                Responses.error(e, tooLarge(-1, limit));
+                return;
+              }
+              body.write(chunk, 0, chunk.length);
+              if (last) {
+                finished[0] = true;
+                timer.remove();
+                try {
+                  onBody.accept(e, body.toByteArray());
+                } catch (RuntimeException failure) {
+                  Responses.error(e, failure);
+                }
               }
             },
             (e, failure) -> {
               timer.remove();
-              Responses.error(e, failure instanceof RequestTooBigException ? tooLarge(-1, limit) : failure);
+              if (!finished[0]) {
+                finished[0] = true;
+                Responses.error(e, failure);
+              }
             });
   }
 

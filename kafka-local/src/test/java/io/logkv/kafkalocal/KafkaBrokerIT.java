@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KafkaBrokerTest {
+class KafkaBrokerIT {
 
   @Test
   void broker_keepsAcknowledgedRecords_acrossKillAndRestart(@TempDir Path dir) throws Exception {

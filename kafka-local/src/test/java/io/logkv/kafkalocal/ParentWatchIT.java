@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A launcher killed with SIGKILL leaves no child behind. */
-class ParentWatchTest {
+class ParentWatchIT {
 
   /** Child main: starts a grandchild that sleeps, writes its pid, and then waits forever. */
   public static final class Middle {
