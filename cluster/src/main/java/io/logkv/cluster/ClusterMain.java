@@ -1,0 +1,131 @@
+package io.logkv.cluster;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar logkv-cluster.jar up [--nodes 3] [--port 8080] [--data-dir DIR]}. */
+@Command(
+    name = "logkv-cluster",
+    mixinStandardHelpOptions = true,
+    subcommands = {ClusterMain.Up.class},
+    description = "A logkv cluster on this machine: a Kafka broker, nodes and nginx, as local processes.")
+public final class ClusterMain implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ClusterMain()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Starts a Kafka broker (KRaft), the nodes and nginx on 127.0.0.1, waits until all are ready,",
+        "prints their URLs and runs until Ctrl-C or SIGTERM, which stops every child. If this process",
+        "is killed outright (SIGKILL), every child notices and exits by itself."
+      })
+  static final class Up implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes. Default: ${DEFAULT-VALUE}.")
+    int nodes;
+
+    @Option(names = "--port", defaultValue = "8080", description = "nginx port. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--node-port", defaultValue = "8081",
+        description = "First node's port; the others follow. Default: ${DEFAULT-VALUE}.")
+    int nodePort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port. Default: ${DEFAULT-VALUE}.")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093",
+        description = "KRaft controller port. Default: ${DEFAULT-VALUE}.")
+    int controllerPort;
+
+    @Option(names = "--data-dir", defaultValue = "logkv-data",
+        description = "Broker data, node files and logs (DIR/logs); kept, so a second `up` has the data. Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--nginx", defaultValue = "nginx",
+        description = "nginx binary, a name on the PATH or a path. Default: ${DEFAULT-VALUE}.")
+    String nginx;
+
+    @Option(names = "--node-heap", defaultValue = "512m", description = "Each node's -Xmx. Default: ${DEFAULT-VALUE}.")
+    String nodeHeap;
+
+    @Option(names = "--node-option", paramLabel = "OPTION",
+        description = "Extra option for every node, repeatable, e.g. --node-option=--write-timeout=2s.")
+    List<String> nodeOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+      if (nodes < 1 || nodes > 64) {
+        System.err.println("--nodes must be 1..64");
+        return 2;
+      }
+      System.out.printf("starting Kafka and %d node(s); data and logs in %s%n", nodes, dataDir.toAbsolutePath());
+      LocalCluster cluster =
+          LocalCluster.builder()
+              .nodes(nodes)
+              .dataDir(dataDir)
+              .kafkaPort(kafkaPort)
+              .controllerPort(controllerPort)
+              .firstNodePort(nodePort)
+              .nginxPort(port)
+              .nginx(nginx)
+              .nodeJvmOptions(List.of("-Xms64m", "-Xmx" + nodeHeap, "-XX:+UseG1GC"))
+              .nodeArgs(nodeOptions)
+              .build();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("stopping the cluster...");
+        cluster.close();
+        System.out.println("stopped.");
+        stopped.countDown();
+      }, "cluster-shutdown"));
+      try {
+        cluster.start();
+      } catch (RuntimeException e) {
+        System.err.println("the cluster did not start: " + e.getMessage());
+        return 1;
+      }
+      printTable(cluster);
+      stopped.await();
+      return 0;
+    }
+
+    private static void printTable(LocalCluster cluster) {
+      StringBuilder t = new StringBuilder("\nlogkv cluster is up\n");
+      String row = "  %-7s %-26s %-8s %s%n";
+      t.append(String.format(row, "ROLE", "ADDRESS", "PID", "LOG"));
+      cluster.nginx().ifPresent(n -> t.append(String.format(row, "nginx", n.url(), n.process().pid(),
+          cluster.logDir().resolve("nginx-error.log"))));
+      for (NodeProcess n : cluster.nodes()) {
+        t.append(String.format(row, n.id(), n.url(), n.process().pid(), n.process().logFile()));
+      }
+      t.append(String.format(row, "kafka", cluster.broker().bootstrapServers(), cluster.broker().process().pid(),
+          cluster.broker().process().logFile()));
+      if (cluster.nginx().isEmpty()) {
+        t.append('\n').append(Nginx.installHint()).append('\n');
+      }
+      String url = cluster.url();
+      t.append("\nTry:\n")
+          .append("  curl -X PUT --data-binary 'hello' ").append(url).append("/keys/greeting\n")
+          .append("  curl ").append(url).append("/keys/greeting\n")
+          .append("\nPress Ctrl-C to stop everything.\n");
+      System.out.print(t);
+      System.out.flush();
+    }
+  }
+}

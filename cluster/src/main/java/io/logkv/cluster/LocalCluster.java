@@ -1,0 +1,224 @@
+package io.logkv.cluster;
+
+import io.logkv.kafkalocal.FreePorts;
+import io.logkv.kafkalocal.KafkaBroker;
+import io.logkv.kafkalocal.TempDirs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A logkv cluster on 127.0.0.1: one Kafka broker, N nodes and (when found) nginx, each a child
+ * process whose output goes to {@code <data dir>/logs}. Every part can be stopped, killed, paused
+ * and restarted on its own; {@link #close()} stops them all and, for a temporary data directory,
+ * deletes it.
+ *
+ * <pre>{@code
+ * try (LocalCluster cluster = LocalCluster.builder().nodes(3).build().start()) {
+ *   cluster.node(0).kill();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  private final Path dataDir;
+  private final boolean temporary;
+  private final KafkaBroker broker;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final Nginx nginx;
+  private boolean closed;
+
+  private LocalCluster(Builder b) {
+    this.temporary = b.dataDir == null;
+    this.dataDir = (temporary ? TempDirs.create("logkv-cluster") : b.dataDir).toAbsolutePath();
+    Path logs = dataDir.resolve("logs");
+    KafkaBroker.Builder kafka = KafkaBroker.builder(dataDir.resolve("kafka"))
+        .port(b.kafkaPort)
+        .controllerPort(b.controllerPort)
+        .logFile(logs.resolve("kafka.log"));
+    b.brokerListeners.forEach(kafka::listener);
+    this.broker = kafka.build();
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < b.nodes; i++) {
+      int port = b.firstNodePort == 0 ? FreePorts.next() : b.firstNodePort + i;
+      String id = "n" + (i + 1);
+      String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
+      nodes.add(new NodeProcess(id, port, bootstrap == null ? broker.bootstrapServers() : bootstrap,
+          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs));
+      ports.add(port);
+    }
+    Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
+    this.nginx = nginxBinary
+        .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, dataDir.resolve("nginx"), logs))
+        .orElse(null);
+    if (b.nginx != null && nginx == null) {
+      LOG.warn(Nginx.installHint());
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the broker, then every node (in parallel) until ready, then nginx. */
+  public LocalCluster start() {
+    try {
+      broker.start();
+      nodes.forEach(NodeProcess::start);
+      CompletableFuture.allOf(nodes.stream()
+              .map(n -> CompletableFuture.runAsync(() -> n.awaitReady(READY_TIMEOUT)))
+              .toArray(CompletableFuture[]::new))
+          .join();
+      if (nginx != null) {
+        nginx.start(Duration.ofSeconds(30));
+      }
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  public KafkaBroker broker() {
+    return broker;
+  }
+
+  public List<NodeProcess> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** The node at {@code index}, 0-based (its id is n{@code index+1}). */
+  public NodeProcess node(int index) {
+    return nodes.get(index);
+  }
+
+  /** nginx, when it was found and asked for. */
+  public Optional<Nginx> nginx() {
+    return Optional.ofNullable(nginx);
+  }
+
+  /** The balancer's URL, or the first node's when there is no nginx. */
+  public String url() {
+    return nginx != null ? nginx.url() : nodes.get(0).url();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Path logDir() {
+    return dataDir.resolve("logs");
+  }
+
+  /** Stops nginx, the nodes and the broker (each SIGTERM, then SIGKILL if it hangs); idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (nginx != null) {
+      nginx.stop();
+    }
+    CompletableFuture.allOf(nodes.stream()
+            .map(n -> CompletableFuture.runAsync(n::stop))
+            .toArray(CompletableFuture[]::new))
+        .join();
+    broker.stop();
+    if (temporary) {
+      TempDirs.deleteRecursively(dataDir);
+    }
+  }
+
+  /** Cluster settings; every port 0 (the default) is chosen free. */
+  public static final class Builder {
+    private int nodes = 3;
+    private Path dataDir;
+    private int kafkaPort;
+    private int controllerPort;
+    private int firstNodePort;
+    private int nginxPort;
+    private String nginx = "nginx";
+    private List<String> nodeArgs = List.of();
+    private List<String> nodeJvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
+    private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
+    private IntFunction<String> nodeBootstrap;
+
+    public Builder nodes(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("a cluster needs at least one node");
+      }
+      this.nodes = n;
+      return this;
+    }
+
+    /** Where the broker's log, the nodes' files and every log go; kept. Default: a temporary directory, deleted on close. */
+    public Builder dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    public Builder kafkaPort(int port) {
+      this.kafkaPort = port;
+      return this;
+    }
+
+    public Builder controllerPort(int port) {
+      this.controllerPort = port;
+      return this;
+    }
+
+    /** The first node's port; the others follow it. 0: each picked free. */
+    public Builder firstNodePort(int port) {
+      this.firstNodePort = port;
+      return this;
+    }
+
+    public Builder nginxPort(int port) {
+      this.nginxPort = port;
+      return this;
+    }
+
+    /** The nginx binary (name on the PATH or a path); null: no nginx. */
+    public Builder nginx(String nameOrPath) {
+      this.nginx = nameOrPath;
+      return this;
+    }
+
+    /** Extra command line options for every node, e.g. {@code --write-timeout 2s}. */
+    public Builder nodeArgs(List<String> args) {
+      this.nodeArgs = List.copyOf(args);
+      return this;
+    }
+
+    public Builder nodeJvmOptions(List<String> options) {
+      this.nodeJvmOptions = List.copyOf(options);
+      return this;
+    }
+
+    /** An extra broker listener, e.g. one per node for a fault-injection proxy. */
+    public Builder brokerListener(KafkaBroker.Listener listener) {
+      this.brokerListeners.add(listener);
+      return this;
+    }
+
+    /** The bootstrap address node {@code i} (0-based) uses instead of the broker's own. */
+    public Builder nodeBootstrap(IntFunction<String> bootstrapForNode) {
+      this.nodeBootstrap = bootstrapForNode;
+      return this;
+    }
+
+    public LocalCluster build() {
+      return new LocalCluster(this);
+    }
+  }
+}

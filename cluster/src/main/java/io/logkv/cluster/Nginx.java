@@ -1,0 +1,198 @@
+package io.logkv.cluster;
+
+import io.logkv.kafkalocal.ChildProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * nginx from the machine, run in the foreground as a child process with a configuration rendered
+ * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar).
+ */
+public final class Nginx implements AutoCloseable {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final Path binary;
+  private final int port;
+  private final Path prefix;
+  private final Path config;
+  private final ChildProcess process;
+
+  /**
+   * @param upstreamPorts the nodes' ports on 127.0.0.1
+   * @param prefix nginx's working directory (pid file, temp files)
+   * @param logDir where its error log and captured output go
+   */
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, Path prefix, Path logDir) {
+    this.binary = binary;
+    this.port = port;
+    this.prefix = prefix.toAbsolutePath();
+    this.config = this.prefix.resolve("nginx.conf");
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("LOGKV_NGINX_PREFIX", this.prefix.toString());
+    values.put("LOGKV_NGINX_LOG_DIR", logDir.toAbsolutePath().toString());
+    values.put("LOGKV_NGINX_LISTEN", "127.0.0.1:" + port);
+    StringBuilder upstreams = new StringBuilder();
+    for (int p : upstreamPorts) {
+      upstreams.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
+    }
+    values.put("LOGKV_NGINX_UPSTREAMS", upstreams.toString().stripTrailing());
+    values.put("LOGKV_NGINX_MAX_BODY", "8m");
+    values.put("LOGKV_NGINX_READ_TIMEOUT", "12s");
+    values.put("LOGKV_NGINX_RETRY_WINDOW", "15s");
+    try {
+      Files.createDirectories(this.prefix);
+      Files.createDirectories(logDir);
+      Files.writeString(config, render(template(), values), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the nginx configuration to " + config, e);
+    }
+    List<String> command = new ArrayList<>(List.of(
+        binary.toString(), "-p", this.prefix.toString(), "-c", config.toString(),
+        "-e", logDir.toAbsolutePath().resolve("nginx-error.log").toString(),
+        // As root, nginx's workers would run as "nobody" and could not reach a private temp dir.
+        "-g", "daemon off;" + (isRoot() ? " user root;" : "")));
+    this.process = ChildProcess.shellWatched("nginx", command, logDir.resolve("nginx.log"));
+  }
+
+  /**
+   * The nginx binary: {@code nameOrPath} itself when it contains a slash, else looked up on the
+   * PATH and then in /usr/sbin and /usr/local/sbin (where Debian puts it, off a user's PATH).
+   */
+  public static Optional<Path> find(String nameOrPath) {
+    if (nameOrPath.contains("/")) {
+      Path p = Path.of(nameOrPath);
+      return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+    }
+    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+    dirs.add("/usr/sbin");
+    dirs.add("/usr/local/sbin");
+    for (String dir : dirs) {
+      if (!dir.isEmpty()) {
+        Path p = Path.of(dir, nameOrPath);
+        if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+          return Optional.of(p);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How to get nginx, for the message shown when it is missing. */
+  public static String installHint() {
+    return "nginx was not found on the PATH (nor in /usr/sbin). Install it, e.g. on Debian or Ubuntu:\n"
+        + "    sudo apt-get install nginx-light\n"
+        + "or pass --nginx /path/to/nginx. The nodes are up and can be used directly.";
+  }
+
+  static String template() {
+    try (InputStream in = Nginx.class.getResourceAsStream("/nginx/logkv.conf.template")) {
+      if (in == null) {
+        throw new IllegalStateException("nginx/logkv.conf.template is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Replaces every ${LOGKV_...}; a placeholder without a value is an error, never left in. */
+  static String render(String template, Map<String, String> values) {
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        throw new IllegalArgumentException("no value for " + m.group(1) + " in the nginx template");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** Checks the rendered configuration with {@code nginx -t}; throws with nginx's words if bad. */
+  void test() {
+    try {
+      Process p = new ProcessBuilder(binary.toString(), "-t", "-p", prefix.toString(), "-c", config.toString(),
+          "-e", "/dev/stderr", "-g", "daemon off;" + (isRoot() ? " user root;" : ""))
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("nginx -t rejected " + config + ":\n" + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Nginx start(Duration timeout) {
+    test();
+    process.start();
+    process.awaitReady(this::answers, timeout, "answering on " + url());
+    return this;
+  }
+
+  public boolean answers() {
+    try {
+      HttpResponse<Void> r = HTTP.send(
+          HttpRequest.newBuilder(URI.create(url() + "/nginx-health")).timeout(Duration.ofSeconds(1)).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path config() {
+    return config;
+  }
+
+  public ChildProcess process() {
+    return process;
+  }
+
+  public void stop() {
+    process.stop(Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+}

@@ -1,0 +1,119 @@
+package io.logkv.cluster;
+
+import io.logkv.kafkalocal.ChildProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One logkv node run as a child process ({@code io.logkv.store.Main} on this JVM's class path),
+ * on a port fixed for its whole life, so a restarted node comes back where nginx expects it.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final String id;
+  private final int port;
+  private final ChildProcess process;
+
+  NodeProcess(String id, int port, String bootstrapServers, Path dataDir, Path logFile, List<String> jvmOptions,
+      List<String> extraArgs) {
+    this.id = id;
+    this.port = port;
+    List<String> args = new ArrayList<>(List.of(
+        "--bootstrap-servers", bootstrapServers,
+        "--node-id", id,
+        "--port", Integer.toString(port),
+        "--data-dir", dataDir.toString()));
+    args.addAll(extraArgs);
+    this.process = ChildProcess.java(id, jvmOptions, "io.logkv.store.Main", args, logFile);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public ChildProcess process() {
+    return process;
+  }
+
+  /** Starts the process; {@link #awaitReady} waits until it serves data. */
+  public NodeProcess start() {
+    process.start();
+    return this;
+  }
+
+  /** Waits until /health/ready answers 200, failing early (with the node's log) if it exits. */
+  public NodeProcess awaitReady(Duration timeout) {
+    process.awaitReady(this::isReady, timeout, "ready at " + url());
+    return this;
+  }
+
+  public boolean isReady() {
+    try {
+      HttpResponse<Void> r = HTTP.send(
+          HttpRequest.newBuilder(URI.create(url() + "/health/ready")).timeout(Duration.ofSeconds(1)).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** SIGTERM: a clean stop. */
+  public void stop() {
+    process.stop(Duration.ofSeconds(20));
+  }
+
+  /** SIGKILL: a crash. */
+  public void kill() {
+    process.kill();
+  }
+
+  /** SIGSTOP: the node hangs with its sockets open. */
+  public void pause() {
+    process.pause();
+  }
+
+  /** SIGCONT. */
+  public void resume() {
+    process.resume();
+  }
+
+  /** Stops the node (cleanly) if it runs, starts it again and waits until it is ready. */
+  public NodeProcess restart(Duration readyTimeout) {
+    stop();
+    return start().awaitReady(readyTimeout);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return id + " " + url() + " " + process;
+  }
+}

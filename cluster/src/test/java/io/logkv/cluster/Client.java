@@ -1,0 +1,38 @@
+package io.logkv.cluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** HTTP for the cluster tests; every request bounded in time. */
+final class Client {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Client() {}
+
+  static HttpResponse<String> send(String method, String url, String body, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(String url, Map<String, String> headers) throws IOException, InterruptedException {
+    return send("GET", url, null, headers);
+  }
+
+  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return send("GET", url, null, Map.of());
+  }
+
+  static HttpResponse<String> put(String url, String body) throws IOException, InterruptedException {
+    return send("PUT", url, body, Map.of());
+  }
+}

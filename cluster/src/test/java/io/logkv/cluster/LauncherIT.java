@@ -1,0 +1,139 @@
+package io.logkv.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logkv.kafkalocal.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `java -jar logkv-cluster.jar up`, as a user runs it, and what it leaves behind. */
+class LauncherIT {
+  private static final Path JAR = Path.of(System.getProperty("logkv.cluster.jar", "target/logkv-cluster.jar"));
+
+  /** A launcher process and the ports it was told to use. */
+  private static final class Launch implements AutoCloseable {
+    final Process process;
+    final Path output;
+    final int nginxPort = FreePorts.next();
+    final int nodePort = FreePorts.next();
+    final int kafkaPort = FreePorts.next();
+    final int controllerPort = FreePorts.next();
+
+    Launch(Path dataDir, String... extra) throws Exception {
+      output = dataDir.resolveSibling(dataDir.getFileName() + "-launcher-" + System.nanoTime() + ".txt");
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "up",
+          "--nodes", "1", "--port", Integer.toString(nginxPort), "--node-port", Integer.toString(nodePort),
+          "--kafka-port", Integer.toString(kafkaPort), "--controller-port", Integer.toString(controllerPort),
+          "--data-dir", dataDir.toString()));
+      cmd.addAll(List.of(extra));
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    String awaitUp() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline) {
+        String out = Files.readString(output);
+        if (out.contains("Press Ctrl-C")) {
+          return out;
+        }
+        if (!process.isAlive()) {
+          throw new AssertionError("the launcher exited: " + out);
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("not up after 120 s: " + Files.readString(output));
+    }
+
+    List<Integer> ports() {
+      return List.of(nginxPort, nodePort, kafkaPort, controllerPort);
+    }
+
+    List<ProcessHandle> descendants() {
+      return process.toHandle().descendants().collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+      process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void up_thenSigterm_stopsEveryChild_andASecondUpKeepsTheData(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    try (Launch first = new Launch(data)) {
+      String table = first.awaitUp();
+      assertThat(table).contains("nginx").contains("n1").contains("kafka").contains("http://127.0.0.1:" + first.nginxPort);
+      assertThat(Client.put("http://127.0.0.1:" + first.nginxPort + "/keys/kept", "across-restarts").statusCode())
+          .isEqualTo(200);
+      List<ProcessHandle> children = first.descendants();
+      assertThat(children).isNotEmpty();
+
+      first.process.destroy(); // SIGTERM
+      assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertGone(children, first.ports());
+      assertThat(Files.readString(first.output)).contains("stopped.");
+    }
+    assertThat(data.resolve("logs/kafka.log")).exists();
+    assertThat(data.resolve("logs/n1.log")).exists();
+
+    try (Launch second = new Launch(data)) {
+      second.awaitUp();
+      assertThat(Client.get("http://127.0.0.1:" + second.nginxPort + "/keys/kept").body()).isEqualTo("across-restarts");
+      List<ProcessHandle> children = second.descendants();
+      second.process.destroy();
+      assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertGone(children, second.ports());
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void launcherKilledWithSigkill_leavesNoOrphanHoldingAPort(@TempDir Path dir) throws Exception {
+    try (Launch launch = new Launch(dir.resolve("data"))) {
+      launch.awaitUp();
+      List<ProcessHandle> children = launch.descendants();
+      assertThat(children.size()).isGreaterThanOrEqualTo(3); // broker, node, nginx (and its shell)
+
+      launch.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(launch.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertGone(children, launch.ports());
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void withoutNginx_saysHowToInstallIt_andKeepsTheNodesUp(@TempDir Path dir) throws Exception {
+    try (Launch launch = new Launch(dir.resolve("data"), "--nginx", "no-such-nginx")) {
+      String out = launch.awaitUp();
+      assertThat(out).contains("apt-get install nginx");
+      assertThat(Client.put("http://127.0.0.1:" + launch.nodePort + "/keys/direct", "ok").statusCode()).isEqualTo(200);
+      List<ProcessHandle> children = launch.descendants();
+      launch.process.destroy();
+      assertThat(launch.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertGone(children, launch.ports());
+    }
+  }
+
+  private static void assertGone(List<ProcessHandle> processes, List<Integer> ports) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline
+        && (processes.stream().anyMatch(ProcessHandle::isAlive) || ports.stream().anyMatch(FreePorts::isListening))) {
+      Thread.sleep(200);
+    }
+    assertThat(processes.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().command().orElse("?")))
+        .as("processes left behind")
+        .isEmpty();
+    assertThat(ports.stream().filter(FreePorts::isListening)).as("ports still listening").isEmpty();
+  }
+}
