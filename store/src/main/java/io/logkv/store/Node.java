@@ -63,6 +63,7 @@ public final class Node implements NodeView, AutoCloseable {
   private volatile boolean ready;
   private volatile boolean closed;
   private volatile long syncedAtMillis;
+  private volatile long brokerContactMillis;
   private volatile long[] lastEndOffsets;
   private volatile Probe pendingProbe;
 
@@ -156,6 +157,7 @@ public final class Node implements NodeView, AutoCloseable {
 
   private void turnReady() {
     syncedAtMillis = System.currentTimeMillis();
+    brokerContactMillis = syncedAtMillis;
     ready = true;
     ReplayProgress r = applier.replay();
     LOG.info(
@@ -182,6 +184,7 @@ public final class Node implements NodeView, AutoCloseable {
                 return; // broker unreachable: staleness keeps growing, which is the point
               }
               lastEndOffsets = ends;
+              brokerHeard();
               if (reached(ends)) {
                 syncedAtMillis = Math.max(syncedAtMillis, sentAt);
               } else {
@@ -220,6 +223,8 @@ public final class Node implements NodeView, AutoCloseable {
     metrics.gauge("logkv_lag_records", "Records in the log not yet applied here, at the last probe", this::lag);
     metrics.gauge("logkv_max_staleness_seconds", "Upper bound on how far this copy may be behind the log",
         () -> maxStalenessMillis() / 1000.0);
+    metrics.gauge("logkv_broker_silence_seconds", "Time since the broker last answered this node",
+        () -> brokerSilenceMillis() / 1000.0);
     metrics.gauge("logkv_replay_seconds", "Start-up replay time", () -> applier.replay().seconds());
     metrics.gauge("logkv_replay_records", "Records applied during start-up replay", () -> applier.replay().records());
     metrics.gauge("logkv_replay_rate", "Start-up replay rate, records per second", () -> applier.replay().rate());
@@ -253,6 +258,16 @@ public final class Node implements NodeView, AutoCloseable {
   }
 
   @Override
+  public void brokerHeard() {
+    brokerContactMillis = System.currentTimeMillis();
+  }
+
+  @Override
+  public long brokerSilenceMillis() {
+    return Math.max(0, System.currentTimeMillis() - brokerContactMillis);
+  }
+
+  @Override
   public long maxStalenessMillis() {
     return ready ? Math.max(0, System.currentTimeMillis() - syncedAtMillis) : -1;
   }
@@ -270,6 +285,7 @@ public final class Node implements NodeView, AutoCloseable {
     s.put("end", ends == null ? null : AppliedPositions.describe(ends));
     s.put("lag_records", lag());
     s.put("max_staleness_ms", maxStalenessMillis());
+    s.put("broker_silence_ms", brokerSilenceMillis());
     s.put("keys", cache.size());
     s.put("bytes", cache.bytes());
     s.put("max_memory_bytes", config.maxMemoryBytes());

@@ -59,6 +59,12 @@ class BrokerOutageIT {
       } finally {
         clients.shutdownNow();
       }
+      // Once the broker has been silent for a while, writes are refused at once: certainly not applied.
+      HttpResponse<String> refused = Http.put(node.url() + "/keys/refused", "x");
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(json(refused.body()).get("outcome").asText()).isEqualTo("not_applied");
+      assertThat(json(Http.get(node.url() + "/status").body()).get("broker_silence_ms").asLong())
+          .isGreaterThan(io.logkv.store.http.NodeView.BROKER_SILENCE_MILLIS);
       assertThat(Http.get(node.url() + "/keys/before-3?consistency=strong").statusCode()).isEqualTo(503);
       assertThat(Http.get(node.url() + "/keys/before-5").body()).isEqualTo("v5");
       long staleness = Long.parseLong(
@@ -79,6 +85,7 @@ class BrokerOutageIT {
         assertThat(Http.get(fresh.url() + "/keys/before-" + i).body()).isEqualTo("v" + i);
       }
       assertThat(Http.get(fresh.url() + "/keys/after").body()).isEqualTo("back");
+      assertThat(Http.get(fresh.url() + "/keys/refused").statusCode()).isEqualTo(404);
     }
   }
 

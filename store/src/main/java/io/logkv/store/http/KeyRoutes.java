@@ -6,6 +6,7 @@ import io.logkv.store.config.Durations;
 import io.logkv.store.log.LogWriter;
 import io.logkv.store.log.Position;
 import io.logkv.store.log.RecordCodec;
+import io.logkv.store.log.WriteFailedException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -156,6 +157,12 @@ final class KeyRoutes {
 
   /** Produces {@code record} (null: tombstone) and waits, within the write timeout, for it to apply here. */
   void write(HttpServerExchange ex, Key key, byte[] record, BiConsumer<HttpServerExchange, Written> answer) {
+    long silence = s.node().brokerSilenceMillis();
+    if (silence > NodeView.BROKER_SILENCE_MILLIS) {
+      throw new WriteFailedException(
+          "Kafka has not answered this node for " + silence + " ms; the write was refused",
+          WriteFailedException.Outcome.NOT_APPLIED, null);
+    }
     long timeout = writer.writeTimeoutMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     CompletableFuture<Written> done =
@@ -163,6 +170,7 @@ final class KeyRoutes {
             .append(key.utf8(), record)
             .thenCompose(
                 position -> {
+                  s.node().brokerHeard();
                   long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                   if (left <= 0) {
                     return CompletableFuture.completedFuture(new Written(position, s.positions().isApplied(position)));

@@ -17,6 +17,19 @@ public interface NodeView {
    */
   long maxStalenessMillis();
 
+  /**
+   * Milliseconds since the broker last answered this node (an end-offset probe or a write's
+   * acknowledgement). Past {@link #BROKER_SILENCE_MILLIS} writes are refused at once, so that a
+   * node cut off from Kafka fails fast instead of making every write wait out its timeout.
+   */
+  long brokerSilenceMillis();
+
+  /** Records that the broker answered just now (a write was acknowledged). */
+  void brokerHeard();
+
+  /** Broker silence after which writes fail fast. */
+  long BROKER_SILENCE_MILLIS = 3_000;
+
   /** The /status document. */
   Map<String, Object> status();
 }
