@@ -13,7 +13,9 @@ import io.logkv.store.log.LogException;
 import io.logkv.store.log.LogTopic;
 import io.logkv.store.log.LogWriter;
 import io.logkv.store.log.ReplayProgress;
+import io.logkv.store.log.SnapshotSource;
 import io.logkv.store.metrics.NodeMetrics;
+import io.logkv.store.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,6 +56,10 @@ public final class Node implements NodeView, AutoCloseable {
   private final NodeMetrics metrics = new NodeMetrics();
   private final long startedMillis;
   private final ScheduledExecutorService housekeeping;
+  private final ScheduledExecutorService snapshotter;
+  private SnapshotStore snapshots;
+  private volatile SnapshotStore.Written lastSnapshot;
+  private volatile String lastSnapshotError;
   private LogTopic topic;
   private AppliedPositions positions;
   private LogWriter writer;
@@ -78,6 +84,13 @@ public final class Node implements NodeView, AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, config.nodeId() + "-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+    this.snapshotter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, config.nodeId() + "-snapshots");
               t.setDaemon(true);
               return t;
             });
@@ -116,7 +129,11 @@ public final class Node implements NodeView, AutoCloseable {
     writer = new LogWriter(config.bootstrapServers(), config.nodeId(), topic, config.maxRecordBytes(), writeTimeout);
     writer.warmUp(STARTUP_TIMEOUT_MILLIS);
     endOffsets = new EndOffsets(config.bootstrapServers(), config.nodeId(), topic, config.readWaitTimeout().toMillis());
-    applier = new Applier(config.bootstrapServers(), config.nodeId(), topic, cache, positions, clock);
+    snapshots = new SnapshotStore(config.nodeDataDir());
+    SnapshotSource source = config.snapshotInterval() == null
+        ? SnapshotSource.none()
+        : (start, end) -> snapshots.loadValid(topic, start, end, clock.millis());
+    applier = new Applier(config.bootstrapServers(), config.nodeId(), topic, cache, positions, clock, source);
     registerMetrics();
     http =
         new HttpServer(
@@ -132,6 +149,38 @@ public final class Node implements NodeView, AutoCloseable {
     applier.start();
     housekeeping.scheduleWithFixedDelay(this::probeEndOffsets, SYNC_PROBE_MILLIS, SYNC_PROBE_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(this::sweepExpired, EXPIRY_SWEEP_MILLIS, EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    if (config.snapshotInterval() != null) {
+      long every = config.snapshotInterval().toMillis();
+      snapshotter.scheduleWithFixedDelay(this::snapshotIfChanged, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Writes a snapshot when something was applied since the last one. Runs on its own thread, so a
+   * large map never delays the probe or the expiry sweep; reads and writes go on meanwhile.
+   */
+  private void snapshotIfChanged() {
+    if (!ready || !live()) {
+      return;
+    }
+    SnapshotStore.Written last = lastSnapshot;
+    if (last != null && java.util.Arrays.equals(last.positions(), positions.snapshot())) {
+      return;
+    }
+    writeSnapshot();
+  }
+
+  private synchronized void writeSnapshot() {
+    try {
+      SnapshotStore.Written w = snapshots.write(cache, positions, topic, clock.millis());
+      lastSnapshot = w;
+      lastSnapshotError = null;
+      LOG.info("snapshot: {} keys, {} bytes in {} ms, replay resumes at {}", w.entries(), w.bytes(), w.millis(),
+          AppliedPositions.describe(w.positions()));
+    } catch (IOException | RuntimeException e) {
+      lastSnapshotError = e.toString();
+      LOG.error("writing a snapshot to {} failed; the previous one stays", snapshots.file(), e);
+    }
   }
 
   private LogTopic ensureTopic() {
@@ -228,6 +277,14 @@ public final class Node implements NodeView, AutoCloseable {
     metrics.gauge("logkv_replay_seconds", "Start-up replay time", () -> applier.replay().seconds());
     metrics.gauge("logkv_replay_records", "Records applied during start-up replay", () -> applier.replay().records());
     metrics.gauge("logkv_replay_rate", "Start-up replay rate, records per second", () -> applier.replay().rate());
+    metrics.gauge("logkv_replay_from_snapshot", "1 when start-up replay began from a snapshot",
+        () -> "snapshot".equals(applier.replay().source()) ? 1 : 0);
+    metrics.gauge("logkv_snapshot_last_write_seconds", "Time the last snapshot took to write",
+        () -> lastSnapshot == null ? Double.NaN : lastSnapshot.millis() / 1000.0);
+    metrics.gauge("logkv_snapshot_last_keys", "Keys in the last snapshot written",
+        () -> lastSnapshot == null ? Double.NaN : lastSnapshot.entries());
+    metrics.gauge("logkv_snapshot_last_timestamp_seconds", "When the last snapshot was started, epoch seconds",
+        () -> lastSnapshot == null ? Double.NaN : lastSnapshot.startedAtMillis() / 1000.0);
     metrics.counter("logkv_records_applied", "Records applied from the log", () -> applier.recordsApplied());
     metrics.counter("logkv_records_skipped", "Records of an unknown format, skipped", () -> applier.recordsSkipped());
     metrics.gauge("logkv_position_waiters", "Requests waiting for a position to be applied", () -> positions.pendingWaiters());
@@ -301,6 +358,21 @@ public final class Node implements NodeView, AutoCloseable {
     replay.put("rate", Math.round(r.rate()));
     replay.put("percent", Math.round(r.percent() * 10) / 10.0);
     s.put("replay", replay);
+    Map<String, Object> snapshot = new LinkedHashMap<>();
+    snapshot.put("enabled", config.snapshotInterval() != null);
+    snapshot.put("loaded_keys", applier.snapshotEntries());
+    SnapshotStore.Written w = lastSnapshot;
+    if (w != null) {
+      snapshot.put("last_written_at", java.time.Instant.ofEpochMilli(w.startedAtMillis()).toString());
+      snapshot.put("last_keys", w.entries());
+      snapshot.put("last_bytes", w.bytes());
+      snapshot.put("last_write_ms", w.millis());
+      snapshot.put("last_positions", AppliedPositions.describe(w.positions()));
+    }
+    if (lastSnapshotError != null) {
+      snapshot.put("last_error", lastSnapshotError);
+    }
+    s.put("snapshot", snapshot);
     s.put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
     if (applier.failure() != null) {
       s.put("failure", applier.failure().toString());
@@ -351,8 +423,15 @@ public final class Node implements NodeView, AutoCloseable {
       http.close();
     }
     housekeeping.shutdownNow();
+    snapshotter.shutdownNow();
+    boolean wasReady = applier != null && applier.caughtUp().isDone() && !applier.caughtUp().isCompletedExceptionally();
     if (applier != null) {
       applier.close();
+    }
+    if (wasReady && config.snapshotInterval() != null && applier.failure() == null) {
+      // The applier has stopped: this snapshot's positions are exact, and the next start replays
+      // only what was written after it.
+      writeSnapshot();
     }
     if (writer != null) {
       writer.close();

@@ -4,15 +4,9 @@ import static io.logkv.store.ReplicationIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logkv.store.log.RecordCodec;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +21,9 @@ class ReadinessIT {
   void node_answers503_untilItHasCaughtUp_thenServesIdenticalData(@TempDir Path dataDir) {
     try (TestNodes nodes = new TestNodes(SharedBroker.bootstrapServers(), dataDir)) {
       Node first = nodes.start("first");
-      fill(nodes.topic());
+      for (int round = 0; round < RECORDS / KEYS; round++) {
+        LogFill.puts(nodes.topic(), "k-", KEYS);
+      }
       String lastWrite = Http.put(first.url() + "/keys/last", "end").headers().firstValue("X-Log-Position").orElseThrow();
 
       Node late = nodes.startNotReady("late", InstantSource.system());
@@ -58,26 +54,6 @@ class ReadinessIT {
       first.close();
       Node restarted = nodes.start("first");
       assertThat(digest(restarted)).isEqualTo(before);
-    }
-  }
-
-  /** Writes the backlog straight to the topic, as other nodes would have. */
-  private static void fill(String topic) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", SharedBroker.bootstrapServers());
-    p.put("linger.ms", "10");
-    p.put("batch.size", Integer.toString(256 * 1024));
-    p.put("acks", "all");
-    byte[] value = new byte[100];
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      long now = System.currentTimeMillis();
-      for (int i = 0; i < RECORDS; i++) {
-        value[0] = (byte) i;
-        byte[] key = ("k-" + (i % KEYS)).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, RecordCodec.encode(value, 0, now)));
-      }
-      producer.flush();
     }
   }
 

@@ -73,6 +73,10 @@ public final class NodeConfig {
       description = "Bound on a read's wait for X-Min-Position or consistency=strong (503 after). Default: ${DEFAULT-VALUE}.")
   private Duration readWaitTimeout;
 
+  @Option(names = "--snapshot-interval", defaultValue = "60s", converter = OptionalDurationConverter.class,
+      description = "How often the map is written to <data-dir>/<node-id>/snapshot.bin (and at a clean stop), so a restart replays only the log's tail; 'off' disables snapshots. Default: ${DEFAULT-VALUE}.")
+  private Duration snapshotInterval;
+
   @Option(names = "--request-timeout", defaultValue = "30s", converter = DurationConverter.class,
       description = "Time a client has to send a request's head, and again its body; the connection is closed after. Default: ${DEFAULT-VALUE}.")
   private Duration requestTimeout;
@@ -175,6 +179,9 @@ public final class NodeConfig {
 
   private static String show(OptionSpec o) {
     Object v = o.getValue();
+    if (v == null && o.longestName().equals("--snapshot-interval")) {
+      return "off";
+    }
     if (v instanceof Duration d) {
       return Durations.format(d);
     }
@@ -235,6 +242,11 @@ public final class NodeConfig {
     return readWaitTimeout;
   }
 
+  /** The snapshot interval, or null when snapshots are off. */
+  public Duration snapshotInterval() {
+    return snapshotInterval;
+  }
+
   public Duration requestTimeout() {
     return requestTimeout;
   }
@@ -260,6 +272,17 @@ public final class NodeConfig {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(e.getMessage());
       }
+    }
+  }
+
+  /** A duration, or "off" for none (null). */
+  static final class OptionalDurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      if (value.strip().equalsIgnoreCase("off")) {
+        return null;
+      }
+      return new DurationConverter().convert(value);
     }
   }
 

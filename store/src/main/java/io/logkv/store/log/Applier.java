@@ -2,12 +2,15 @@ package io.logkv.store.log;
 
 import io.logkv.store.cache.Cache;
 import io.logkv.store.cache.Entry;
+import io.logkv.store.snapshot.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that applies the log to the cache.
  *
- * <p>It assigns itself every partition (no consumer group: each node needs all data), replays from
- * the start until it reaches the end offsets fetched when it began (the catch-up target), signals
+ * <p>It assigns itself every partition (no consumer group: each node needs all data), loads a
+ * snapshot if one is usable (else starts at the beginning of the log), replays until it reaches
+ * the end offsets fetched when it began (the catch-up target), signals
  * {@link #caughtUp()}, and then keeps applying forever. Records of one partition are applied in
  * offset order; after each poll the applied position of every partition is advanced, which wakes
  * the requests waiting for it. The applier never takes a lock that readers wait on: the cache is a
@@ -43,11 +47,13 @@ public final class Applier implements AutoCloseable {
   private final Cache cache;
   private final AppliedPositions positions;
   private final InstantSource clock;
+  private final SnapshotSource snapshots;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final ReplayProgress replay = new ReplayProgress();
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
   private final AtomicLong recordsApplied = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
+  private volatile long snapshotEntries;
   private final Thread thread;
   private volatile boolean closing;
   private volatile boolean started;
@@ -59,8 +65,10 @@ public final class Applier implements AutoCloseable {
       LogTopic topic,
       Cache cache,
       AppliedPositions positions,
-      InstantSource clock) {
+      InstantSource clock,
+      SnapshotSource snapshots) {
     this.topic = topic;
+    this.snapshots = snapshots;
     this.cache = cache;
     this.positions = positions;
     this.clock = clock;
@@ -85,7 +93,7 @@ public final class Applier implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Starts applying from the beginning of every partition. */
+  /** Starts applying: from the snapshot the source offers, else from the start of the log. */
   public void start() {
     started = true;
     thread.start();
@@ -109,6 +117,11 @@ public final class Applier implements AutoCloseable {
     return recordsSkipped.get();
   }
 
+  /** Keys loaded from a snapshot at start; 0 after a full replay. */
+  public long snapshotEntries() {
+    return snapshotEntries;
+  }
+
   /** Non-null once the applier has stopped on an error it cannot recover from. */
   public Throwable failure() {
     return failure;
@@ -117,16 +130,19 @@ public final class Applier implements AutoCloseable {
   private void run() {
     try {
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long[] start = new long[partitions.size()];
-      for (TopicPartition tp : partitions) {
-        start[tp.partition()] = position(tp);
-      }
-      long[] target = catchUpTarget();
-      if (target == null) {
+      long[] logStart = offsets("the start of the log", consumer::beginningOffsets);
+      long[] target = offsets("the end of the log", consumer::endOffsets);
+      if (logStart == null || target == null) {
         return; // closed before the broker answered
       }
-      replayTo(start, target);
+      long began = System.nanoTime();
+      Optional<Snapshot> snapshot = snapshots.load(logStart, target);
+      long[] start = snapshot.map(Snapshot::positions).orElse(logStart);
+      snapshot.ifPresent(this::load);
+      for (TopicPartition tp : partitions) {
+        consumer.seek(tp, start[tp.partition()]);
+      }
+      replayTo(snapshot.isPresent() ? "snapshot" : "log", start, target, began);
       while (!closing) {
         applyBatch(consumer.poll(Duration.ofMillis(200)));
       }
@@ -151,29 +167,41 @@ public final class Applier implements AutoCloseable {
     caughtUp.completeExceptionally(e);
   }
 
-  /** The end offsets when replay starts; retried until the broker answers or the node closes. */
-  private long[] catchUpTarget() {
+  /** Per-partition offsets from the broker; retried until it answers or the node closes. */
+  private long[] offsets(String what, BiFunction<List<TopicPartition>, Duration, Map<TopicPartition, Long>> lookup) {
     while (!closing) {
       try {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
-        long[] target = new long[partitions.size()];
-        ends.forEach((tp, end) -> target[tp.partition()] = end);
-        return target;
+        Map<TopicPartition, Long> answer = lookup.apply(partitions, Duration.ofSeconds(5));
+        long[] offsets = new long[partitions.size()];
+        answer.forEach((tp, offset) -> offsets[tp.partition()] = offset);
+        return offsets;
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        LOG.warn("waiting for the broker to learn the end of the log: {}", e.getMessage());
+        LOG.warn("waiting for the broker to tell {}: {}", what, e.getMessage());
       }
     }
     return null;
   }
 
-  private void replayTo(long[] start, long[] target) {
+  /** Puts a snapshot's entries in the (empty) cache and its positions in place. */
+  private void load(Snapshot s) {
+    List<String> keys = s.keys();
+    List<Entry> entries = s.entries();
+    for (int i = 0; i < keys.size(); i++) {
+      cache.applyPut(keys.get(i), entries.get(i));
+    }
+    positions.reset(s.positions());
+    snapshotEntries = keys.size();
+    LOG.info("loaded {} keys from a snapshot; replaying the log from {}", keys.size(), AppliedPositions.describe(s.positions()));
+  }
+
+  private void replayTo(String source, long[] start, long[] target, long began) {
     long total = 0;
     for (int p = 0; p < target.length; p++) {
       total += Math.max(0, target[p] - start[p]);
     }
-    long began = System.nanoTime();
-    replay.begin("log", total, began);
-    LOG.info("replaying {} offsets of {} to catch up (target {})", total, topic.name(), AppliedPositions.describe(target));
+    replay.begin(source, total, began);
+    LOG.info("replaying {} offsets of {} from the {} to catch up (target {})", total, topic.name(), source,
+        AppliedPositions.describe(target));
     long lastReport = began;
     long lastRecords = 0;
     while (!closing && !reached(target)) {
@@ -197,7 +225,8 @@ public final class Applier implements AutoCloseable {
     replay.progress(recordsApplied.get(), total);
     replay.finish(System.nanoTime());
     LOG.info(
-        "caught up: {} records replayed in {} s ({} records/s); {} keys in memory",
+        "caught up from the {}: {} records replayed in {} s ({} records/s); {} keys in memory",
+        replay.source(),
         replay.records(),
         String.format("%.3f", replay.seconds()),
         Math.round(replay.rate()),

@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * The commit-log topic: created compacted with the configured partitions when absent, and checked
  * when present, because a topic with another partition count would send a key's writes to another
  * partition and a non-compacted one would lose keys to retention.
+ *
+ * @param deleteRetentionMillis how long compaction keeps tombstones: a snapshot older than this
+ *     may miss deletes and is not used
  */
-public record LogTopic(String name, int partitions, Uuid topicId) {
+public record LogTopic(String name, int partitions, Uuid topicId, long deleteRetentionMillis) {
   private static final Logger LOG = LoggerFactory.getLogger(LogTopic.class);
 
   /** The partition a key's records go to: the same murmur2 hashing as Kafka's default partitioner. */
@@ -71,7 +74,8 @@ public record LogTopic(String name, int partitions, Uuid topicId) {
         throw new LogException(
             "topic " + name + " has cleanup.policy=" + policy + "; logkv needs compact, or keys are lost to retention");
       }
-      return new LogTopic(name, partitions, d.topicId());
+      long deleteRetention = Long.parseLong(config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value());
+      return new LogTopic(name, partitions, d.topicId(), deleteRetention);
     } catch (ExecutionException e) {
       throw new LogException("could not create or check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {

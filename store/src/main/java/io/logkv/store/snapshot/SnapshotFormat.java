@@ -1,0 +1,201 @@
+package io.logkv.store.snapshot;
+
+import io.logkv.store.cache.Entry;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The snapshot file, version 1. Big-endian throughout:
+ *
+ * <pre>
+ * "LOGKVSNP"                     8 bytes magic
+ * version                        int (1)
+ * topic                          short length + UTF-8
+ * topic id                       2 longs
+ * partitions                     int, then one long per partition: the next offset to apply
+ * created at                     long, epoch ms
+ * then per entry:                byte 1, key (short length + UTF-8), partition int,
+ *                                offset long, record (int length + bytes, as in the log)
+ * end                            byte 0, entry count long, CRC32C of every byte before it (long)
+ * </pre>
+ *
+ * Reading checks everything: magic, version, lengths against the remaining bytes, the count, and
+ * the checksum; any failure is a {@link SnapshotException} and the caller replays the whole log.
+ */
+public final class SnapshotFormat {
+  static final byte[] MAGIC = "LOGKVSNP".getBytes(StandardCharsets.US_ASCII);
+  static final int VERSION = 1;
+  private static final int MAX_RECORD_BYTES = 256 << 20;
+
+  private SnapshotFormat() {}
+
+  /** Streams a snapshot out; {@link #finish} writes the trailer. Not thread-safe. */
+  public static final class Writer {
+    private final CheckedOutputStream checked;
+    private final DataOutputStream out;
+    private long count;
+
+    public Writer(OutputStream sink, String topic, long topicIdHigh, long topicIdLow, long[] positions,
+        long createdAtMillis) throws IOException {
+      this.checked = new CheckedOutputStream(sink, new CRC32C());
+      this.out = new DataOutputStream(checked);
+      out.write(MAGIC);
+      out.writeInt(VERSION);
+      writeString(out, topic);
+      out.writeLong(topicIdHigh);
+      out.writeLong(topicIdLow);
+      out.writeInt(positions.length);
+      for (long p : positions) {
+        out.writeLong(p);
+      }
+      out.writeLong(createdAtMillis);
+    }
+
+    public void entry(String key, Entry entry) throws IOException {
+      out.writeByte(1);
+      writeString(out, key);
+      out.writeInt(entry.partition());
+      out.writeLong(entry.offset());
+      out.writeInt(entry.record().length);
+      out.write(entry.record());
+      count++;
+    }
+
+    /** Writes the trailer and flushes; the caller syncs and closes the file. */
+    public long finish() throws IOException {
+      out.writeByte(0);
+      out.writeLong(count);
+      out.flush();
+      long crc = checked.getChecksum().getValue();
+      out.writeLong(crc);
+      out.flush();
+      return count;
+    }
+  }
+
+  /**
+   * Reads a whole snapshot; entries whose deadline is at or before {@code nowMillis} are skipped.
+   *
+   * @throws SnapshotException when the bytes are not a complete, intact version-1 snapshot
+   */
+  public static Snapshot read(InputStream source, long nowMillis) throws IOException {
+    CheckedInputStream checked = new CheckedInputStream(source, new CRC32C());
+    DataInputStream in = new DataInputStream(checked);
+    try {
+      byte[] magic = in.readNBytes(MAGIC.length);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new SnapshotException("not a logkv snapshot (bad magic)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new SnapshotException("unknown snapshot format version " + version);
+      }
+      String topic = readString(in);
+      long idHigh = in.readLong();
+      long idLow = in.readLong();
+      int partitions = in.readInt();
+      if (partitions < 1 || partitions > 100_000) {
+        throw new SnapshotException("bad partition count " + partitions);
+      }
+      long[] positions = new long[partitions];
+      for (int p = 0; p < partitions; p++) {
+        positions[p] = in.readLong();
+        if (positions[p] < 0) {
+          throw new SnapshotException("negative position for partition " + p);
+        }
+      }
+      long createdAt = in.readLong();
+      List<String> keys = new ArrayList<>();
+      List<Entry> entries = new ArrayList<>();
+      long count = 0;
+      while (true) {
+        byte tag = in.readByte();
+        if (tag == 0) {
+          break;
+        }
+        if (tag != 1) {
+          throw new SnapshotException("bad entry tag " + tag);
+        }
+        String key = readString(in);
+        int partition = in.readInt();
+        long offset = in.readLong();
+        int length = in.readInt();
+        // An entry's offset may lie beyond the snapshot's positions: the map was copied while the
+        // applier went on. Replay from the positions re-applies those records, harmlessly.
+        if (partition < 0 || partition >= partitions || offset < 0 || length < 17 || length > MAX_RECORD_BYTES) {
+          throw new SnapshotException("bad entry for key of " + key.length() + " chars at " + partition + ":" + offset);
+        }
+        byte[] record = in.readNBytes(length);
+        if (record.length != length) {
+          throw new SnapshotException("truncated entry");
+        }
+        count++;
+        Entry e = new Entry(record, partition, offset);
+        if (e.isLiveAt(nowMillis)) {
+          keys.add(key);
+          entries.add(e);
+        }
+      }
+      long declared = in.readLong();
+      if (declared != count) {
+        throw new SnapshotException("entry count " + count + " does not match the trailer's " + declared);
+      }
+      long expected = checked.getChecksum().getValue();
+      long crc = in.readLong();
+      if (crc != expected) {
+        throw new SnapshotException("checksum mismatch");
+      }
+      if (in.read() != -1) {
+        throw new SnapshotException("bytes after the end of the snapshot");
+      }
+      return new Snapshot(topic, idHigh, idLow, positions, createdAt, keys, entries);
+    } catch (EOFException e) {
+      throw new SnapshotException("truncated snapshot", e);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("string too long for a snapshot: " + b.length + " bytes");
+    }
+    out.writeShort(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int length = in.readShort();
+    if (length < 0) {
+      throw new SnapshotException("bad string length " + length);
+    }
+    byte[] b = in.readNBytes(length);
+    if (b.length != length) {
+      throw new SnapshotException("truncated string");
+    }
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** Encodes a snapshot to bytes (tests and small tools). */
+  static byte[] toBytes(String topic, long idHigh, long idLow, long[] positions, long createdAt,
+      List<String> keys, List<Entry> entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Writer w = new Writer(bytes, topic, idHigh, idLow, positions, createdAt);
+    for (int i = 0; i < keys.size(); i++) {
+      w.entry(keys.get(i), entries.get(i));
+    }
+    w.finish();
+    return bytes.toByteArray();
+  }
+
+}

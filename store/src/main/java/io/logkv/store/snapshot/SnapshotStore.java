@@ -1,0 +1,176 @@
+package io.logkv.store.snapshot;
+
+import io.logkv.store.cache.Cache;
+import io.logkv.store.log.AppliedPositions;
+import io.logkv.store.log.LogTopic;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's snapshot file, {@code <data dir>/snapshot.bin}.
+ *
+ * <p>Why a snapshot taken while the applier keeps going is correct (the "fuzzy snapshot" of
+ * ZooKeeper): the applied positions P are read before the map is, so every record below P is
+ * already in the map when the copy starts. The copy may also catch records at or above P, or
+ * miss some of them; either way a restart loads the copy and replays the log from P, which
+ * applies every record at or above P again, in log order. Each record is the whole state of its
+ * key, so applying one again, or over a newer copy of the same key, ends in exactly the state
+ * the log describes. Nothing pauses reads or writes while the copy is made.
+ *
+ * <p>One caveat makes an old snapshot unsafe: Kafka compaction removes tombstones after the
+ * topic's delete.retention.ms, and a snapshot older than that may hold a key whose delete is no
+ * longer in the log. Such a snapshot is ignored, like a corrupt, truncated or foreign one, and
+ * the node replays the whole log: never wrong data.
+ *
+ * <p>Writing is atomic: a temporary file is written, forced to disk and renamed over the old
+ * one, and the directory is forced, so a crash at any moment leaves the previous snapshot.
+ */
+public final class SnapshotStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+  static final String FILE = "snapshot.bin";
+  private static final String TEMP_PREFIX = "snapshot.bin.tmp-";
+
+  private final Path dir;
+
+  public SnapshotStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path file() {
+    return dir.resolve(FILE);
+  }
+
+  /** What a write produced. */
+  public record Written(long entries, long bytes, long[] positions, long startedAtMillis, long millis) {}
+
+  /**
+   * Writes a snapshot of {@code cache} while it keeps changing; see the class comment for why
+   * the positions are read first.
+   */
+  public Written write(Cache cache, AppliedPositions positions, LogTopic topic, long nowMillis) throws IOException {
+    long started = System.nanoTime();
+    long startedAt = System.currentTimeMillis();
+    long[] replayFrom = positions.snapshot(); // first: everything below is already in the map
+    Path temp = dir.resolve(TEMP_PREFIX + System.nanoTime());
+    long entries;
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
+      SnapshotFormat.Writer writer = new SnapshotFormat.Writer(out, topic.name(),
+          topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits(), replayFrom, startedAt);
+      try {
+        cache.forEachLive(nowMillis, (key, entry) -> {
+          try {
+            writer.entry(key, entry);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      entries = writer.finish();
+      out.flush();
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    long bytes = Files.size(temp);
+    Files.move(temp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectory();
+    return new Written(entries, bytes, replayFrom, startedAt, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * The snapshot, if there is one and it may be used against this log; else empty, with the
+   * reason logged.
+   *
+   * @param logStart per partition, the first offset the log still holds
+   * @param logEnd per partition, the end offset of the log
+   */
+  public Optional<Snapshot> loadValid(LogTopic topic, long[] logStart, long[] logEnd, long nowMillis) {
+    removeTemporaryFiles();
+    Path file = file();
+    if (!Files.exists(file)) {
+      LOG.info("no snapshot in {}; replaying the whole log", dir);
+      return Optional.empty();
+    }
+    Snapshot s;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+      s = SnapshotFormat.read(in, nowMillis);
+    } catch (IOException | RuntimeException e) {
+      return ignore(file, e.getMessage());
+    }
+    String problem = problem(s, topic, logStart, logEnd, nowMillis);
+    if (problem != null) {
+      return ignore(file, problem);
+    }
+    return Optional.of(s);
+  }
+
+  /** Why {@code s} may not be used against this log, or null if it may. */
+  static String problem(Snapshot s, LogTopic topic, long[] logStart, long[] logEnd, long nowMillis) {
+    if (!s.topic().equals(topic.name())) {
+      return "it belongs to topic " + s.topic() + ", not " + topic.name();
+    }
+    if (s.topicIdHigh() != topic.topicId().getMostSignificantBits()
+        || s.topicIdLow() != topic.topicId().getLeastSignificantBits()) {
+      return "it belongs to an earlier topic of the same name (the topic was recreated)";
+    }
+    if (s.positions().length != topic.partitions()) {
+      return "it has " + s.positions().length + " partitions, the topic " + topic.partitions();
+    }
+    for (int p = 0; p < topic.partitions(); p++) {
+      if (s.positions()[p] < logStart[p]) {
+        return "partition " + p + " resumes at " + s.positions()[p] + ", below the log start " + logStart[p];
+      }
+      if (s.positions()[p] > logEnd[p]) {
+        return "partition " + p + " resumes at " + s.positions()[p] + ", beyond the log end " + logEnd[p];
+      }
+    }
+    long age = nowMillis - s.createdAtMillis();
+    if (age > topic.deleteRetentionMillis()) {
+      return "it is " + age + " ms old, older than the topic's delete.retention.ms (" + topic.deleteRetentionMillis()
+          + "): deletes it would need may have been compacted away";
+    }
+    return null;
+  }
+
+  private Optional<Snapshot> ignore(Path file, String why) {
+    LOG.warn("ignoring snapshot {}: {}; replaying the whole log", file, why);
+    return Optional.empty();
+  }
+
+  private void removeTemporaryFiles() {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not remove unfinished snapshot files in {}: {}", dir, e.toString());
+    }
+  }
+
+  private void forceDirectory() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename itself is still atomic.
+      LOG.debug("could not sync directory {}: {}", dir, e.toString());
+    }
+  }
+}
