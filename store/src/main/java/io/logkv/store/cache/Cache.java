@@ -13,6 +13,12 @@ public interface Cache {
   /** The live entry for {@code key} at {@code nowMillis}, or null when absent or expired. */
   Entry get(String key, long nowMillis);
 
+  /**
+   * The live entry for {@code key} now, or null; the clock is read only for an entry that has a
+   * deadline, which keeps the read path of keys without expiry at a single map lookup.
+   */
+  Entry get(String key, java.time.InstantSource clock);
+
   /** Applier thread only: the record at this position is now the key's state. */
   void applyPut(String key, Entry entry);
 

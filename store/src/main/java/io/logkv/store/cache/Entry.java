@@ -6,12 +6,15 @@ import java.nio.ByteBuffer;
 
 /**
  * A key's current state: the encoded record as it came from the log and the position that wrote
- * it. The record array is never modified after construction.
+ * it. The record array is never modified after construction. The deadline is also kept decoded,
+ * because every read checks it.
+ *
+ * @param expiresAtMillis the deadline from the record's header; 0 = never
  */
-public record Entry(byte[] record, int partition, long offset) {
+public record Entry(byte[] record, int partition, long offset, long expiresAtMillis) {
 
-  public long expiresAtMillis() {
-    return RecordCodec.expiresAtMillis(record);
+  public Entry(byte[] record, int partition, long offset) {
+    this(record, partition, offset, RecordCodec.expiresAtMillis(record));
   }
 
   public long writtenAtMillis() {
@@ -19,13 +22,12 @@ public record Entry(byte[] record, int partition, long offset) {
   }
 
   public boolean hasExpiry() {
-    return expiresAtMillis() != 0;
+    return expiresAtMillis != 0;
   }
 
   /** Whether the entry is still live at {@code nowMillis}; an expired entry reads as absent. */
   public boolean isLiveAt(long nowMillis) {
-    long deadline = expiresAtMillis();
-    return deadline == 0 || nowMillis < deadline;
+    return expiresAtMillis == 0 || nowMillis < expiresAtMillis;
   }
 
   public Position version() {

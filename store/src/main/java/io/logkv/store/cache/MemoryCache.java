@@ -27,6 +27,12 @@ final class MemoryCache implements Cache {
   }
 
   @Override
+  public Entry get(String key, java.time.InstantSource clock) {
+    Entry e = map.get(key);
+    return e == null || (e.hasExpiry() && !e.isLiveAt(clock.millis())) ? null : e;
+  }
+
+  @Override
   public void applyPut(String key, Entry entry) {
     Entry previous = map.put(key, entry);
     long delta = weight(key, entry) - (previous == null ? 0 : weight(key, previous));

@@ -77,7 +77,7 @@ final class KeyRoutes {
   }
 
   private void sendValue(HttpServerExchange ex, Key key) {
-    Entry e = cache.get(key.text(), clock.millis());
+    Entry e = cache.get(key.text(), clock);
     ex.getResponseHeaders().put(MAX_STALENESS, s.node().maxStalenessMillis());
     if (e == null) {
       throw ApiException.notFound("no key '" + key.text() + "'");

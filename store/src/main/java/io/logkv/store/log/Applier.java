@@ -3,7 +3,6 @@ package io.logkv.store.log;
 import io.logkv.store.cache.Cache;
 import io.logkv.store.cache.Entry;
 import io.logkv.store.snapshot.Snapshot;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -48,6 +47,7 @@ public final class Applier implements AutoCloseable {
   private final AppliedPositions positions;
   private final InstantSource clock;
   private final SnapshotSource snapshots;
+  private final RecordApplier recordApplier;
   private final List<TopicPartition> partitions = new ArrayList<>();
   private final ReplayProgress replay = new ReplayProgress();
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
@@ -69,6 +69,7 @@ public final class Applier implements AutoCloseable {
       SnapshotSource snapshots) {
     this.topic = topic;
     this.snapshots = snapshots;
+    this.recordApplier = new RecordApplier(cache);
     this.cache = cache;
     this.positions = positions;
     this.clock = clock;
@@ -266,24 +267,10 @@ public final class Applier implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r, long nowMillis) {
-    if (r.key() == null) {
-      skip(r, "record without a key");
-      return;
-    }
-    String key = new String(r.key(), StandardCharsets.UTF_8);
-    byte[] value = r.value();
-    if (value == null) {
-      cache.applyDelete(key);
-    } else if (!RecordCodec.isReadable(value)) {
-      skip(r, "unknown record format " + (value.length > 0 ? value[0] : -1));
-    } else {
-      Entry entry = new Entry(value, r.partition(), r.offset());
-      if (entry.isLiveAt(nowMillis)) {
-        cache.applyPut(key, entry);
-      } else {
-        // Already expired: the key's state is "absent", and keeping it would only cost memory.
-        cache.applyDelete(key);
-      }
+    switch (recordApplier.apply(r, nowMillis)) {
+      case SKIPPED_NO_KEY -> skip(r, "record without a key");
+      case SKIPPED_UNKNOWN_FORMAT -> skip(r, "unknown record format " + (r.value().length > 0 ? r.value()[0] : -1));
+      case APPLIED -> { }
     }
   }
 

@@ -57,11 +57,10 @@ public final class RecordCodec {
     return ByteBuffer.wrap(record, HEADER_BYTES, record.length - HEADER_BYTES).slice().asReadOnlyBuffer();
   }
 
+  private static final java.lang.invoke.VarHandle LONG_BE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   private static long readLong(byte[] b, int at) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (b[at + i] & 0xFFL);
-    }
-    return v;
+    return (long) LONG_BE.get(b, at);
   }
 }

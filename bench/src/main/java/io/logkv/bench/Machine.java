@@ -1,0 +1,54 @@
+package io.logkv.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the report was measured on. */
+final class Machine {
+  private Machine() {}
+
+  static String describe() {
+    StringBuilder s = new StringBuilder();
+    s.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
+    s.append("- memory: ").append(memTotal()).append("\n");
+    s.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append("\n");
+    s.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version")).append("\n");
+    s.append("- Kafka: ").append(org.apache.kafka.common.utils.internals.AppInfoParser.getVersion()).append(" (broker and clients from Maven Central)\n");
+    s.append("- nginx: ").append(firstLine(List.of("nginx", "-v"))).append("\n");
+    s.append("- wrk: ").append(Wrk.find().isPresent() ? firstLine(List.of("wrk", "-v")) : "not installed").append("\n");
+    s.append("- load average at the start: ").append(read("/proc/loadavg").split(" ")[0]).append("\n");
+    return s.toString();
+  }
+
+  private static String cpuModel() {
+    return read("/proc/cpuinfo").lines().filter(l -> l.startsWith("model name")).findFirst()
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+  }
+
+  private static String memTotal() {
+    return read("/proc/meminfo").lines().filter(l -> l.startsWith("MemTotal")).findFirst()
+        .map(l -> l.replaceAll("\\s+", " ")).orElse("unknown");
+  }
+
+  private static String read(String file) {
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static String firstLine(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.lines().findFirst().orElse("").trim();
+    } catch (Exception e) {
+      return "not found";
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.logkv.bench.cache;
+
+import io.logkv.store.cache.Cache;
+import io.logkv.store.cache.Entry;
+import io.logkv.store.log.RecordCodec;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Get, put and a 90/10 get/put mix on the node's cache ({@code logkv}) and on a raw
+ * {@code ConcurrentHashMap<String, byte[]>} ({@code chm}), with and without an expiry deadline,
+ * on 1 and 2 threads. The map is pre-filled with 64k keys of 100-byte values; each thread walks
+ * the keys in its own stride (no random numbers in the loop). A logkv get goes through the node's
+ * read path: the map lookup, then, for an entry with a deadline, the system clock and the check.
+ *
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar CacheBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class CacheBenchmark {
+  private static final int KEYS = 1 << 16;
+  private static final int MASK = KEYS - 1;
+  private static final java.time.InstantSource CLOCK = java.time.InstantSource.system();
+
+  @Param({"logkv", "chm"})
+  public String impl;
+
+  @Param({"false", "true"})
+  public boolean ttl;
+
+  private String[] keys;
+  private Entry[] entries;
+  private byte[][] values;
+  private Cache cache;
+  private ConcurrentHashMap<String, byte[]> chm;
+
+  /** Per thread: where it is in the key space. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+
+    @Setup(Level.Iteration)
+    public void start() {
+      next = (int) (Thread.currentThread().getId() * 7919);
+    }
+
+    int nextIndex() {
+      next += 17; // odd stride: every key, in a cache-unfriendly order
+      return next & MASK;
+    }
+  }
+
+  @Setup
+  public void fill() {
+    keys = new String[KEYS];
+    entries = new Entry[KEYS];
+    values = new byte[KEYS][];
+    long deadline = ttl ? System.currentTimeMillis() + 3_600_000L : 0;
+    cache = Cache.inMemory();
+    chm = new ConcurrentHashMap<>(KEYS * 2);
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = "user:" + i;
+      values[i] = new byte[100];
+      entries[i] = new Entry(RecordCodec.encode(values[i], deadline, 0), i % 6, i);
+      cache.applyPut(keys[i], entries[i]);
+      chm.put(keys[i], values[i]);
+    }
+  }
+
+  private Object get(int i) {
+    return impl.equals("chm") ? chm.get(keys[i]) : cache.get(keys[i], CLOCK);
+  }
+
+  private void put(int i) {
+    if (impl.equals("chm")) {
+      chm.put(keys[i], values[i]);
+    } else {
+      cache.applyPut(keys[i], entries[i]);
+    }
+  }
+
+  @Benchmark
+  @Threads(1)
+  public Object get_1thread(Cursor c) {
+    return get(c.nextIndex());
+  }
+
+  @Benchmark
+  @Threads(2)
+  public Object get_2threads(Cursor c) {
+    return get(c.nextIndex());
+  }
+
+  @Benchmark
+  @Threads(1)
+  public void put_1thread(Cursor c) {
+    put(c.nextIndex());
+  }
+
+  @Benchmark
+  @Threads(2)
+  public void put_2threads(Cursor c) {
+    put(c.nextIndex());
+  }
+
+  @Benchmark
+  @Threads(1)
+  public void mixed90get10put_1thread(Cursor c, Blackhole bh) {
+    mixed(c, bh);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public void mixed90get10put_2threads(Cursor c, Blackhole bh) {
+    mixed(c, bh);
+  }
+
+  private void mixed(Cursor c, Blackhole bh) {
+    int i = c.nextIndex();
+    if (i % 10 == 0) {
+      put(i);
+    } else {
+      bh.consume(get(i));
+    }
+  }
+}
