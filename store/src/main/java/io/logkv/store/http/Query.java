@@ -11,11 +11,13 @@ final class Query {
     this.params = params;
   }
 
+  private static final Query EMPTY = new Query(Map.of());
+
   static Query parse(String raw) {
-    Map<String, String> params = new HashMap<>();
     if (raw == null || raw.isEmpty()) {
-      return new Query(params);
+      return EMPTY;
     }
+    Map<String, String> params = new HashMap<>();
     for (String pair : raw.split("&")) {
       if (pair.isEmpty()) {
         continue;

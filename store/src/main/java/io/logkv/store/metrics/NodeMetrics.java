@@ -1,5 +1,7 @@
 package io.logkv.store.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -9,6 +11,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntToDoubleFunction;
 
@@ -39,9 +42,26 @@ public final class NodeMetrics {
 
   /** Records one answered request; {@code nanos} from arrival to completion. */
   public void observeRequest(String route, int status, long nanos) {
-    String s = Integer.toString(status);
-    requests.labelValues(route, s).inc();
-    latency.labelValues(route, s).observe(nanos / 1e9);
+    DataPoints p = dataPoints(route, status);
+    p.count.inc();
+    p.latency.observe(nanos / 1e9);
+  }
+
+  /** A route and status's two series, looked up by label once and then kept: no lookup per request. */
+  private record DataPoints(CounterDataPoint count, DistributionDataPoint latency) {}
+
+  private final ConcurrentHashMap<String, DataPoints[]> byRoute = new ConcurrentHashMap<>();
+
+  private DataPoints dataPoints(String route, int status) {
+    DataPoints[] byStatus = byRoute.computeIfAbsent(route, r -> new DataPoints[600]);
+    int slot = status >= 0 && status < 600 ? status : 0;
+    DataPoints p = byStatus[slot];
+    if (p == null) {
+      String s = Integer.toString(status);
+      p = new DataPoints(requests.labelValues(route, s), latency.labelValues(route, s));
+      byStatus[slot] = p; // a racing thread may build the same pair: both point at the same series
+    }
+    return p;
   }
 
   /** A gauge read at scrape time. */
