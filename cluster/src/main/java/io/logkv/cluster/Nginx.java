@@ -4,10 +4,6 @@ import io.logkv.kafkalocal.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class Nginx implements AutoCloseable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
-
   private final Path binary;
   private final int port;
   private final Path prefix;
@@ -154,18 +147,9 @@ public final class Nginx implements AutoCloseable {
   }
 
   public boolean answers() {
-    try {
-      HttpResponse<Void> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create(url() + "/nginx-health")).timeout(Duration.ofSeconds(1)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return HttpProbe.answers200(url() + "/nginx-health");
   }
+
 
   public int port() {
     return port;

@@ -1,10 +1,6 @@
 package io.logkv.cluster;
 
 import io.logkv.kafkalocal.ChildProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +11,6 @@ import java.util.List;
  * on a port fixed for its whole life, so a restarted node comes back where nginx expects it.
  */
 public final class NodeProcess implements AutoCloseable {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
-
   private final String id;
   private final int port;
   private final ChildProcess process;
@@ -64,18 +57,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public boolean isReady() {
-    try {
-      HttpResponse<Void> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create(url() + "/health/ready")).timeout(Duration.ofSeconds(1)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (java.io.IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return HttpProbe.answers200(url() + "/health/ready");
   }
+
 
   /** SIGTERM: a clean stop. */
   public void stop() {

@@ -80,20 +80,16 @@ public final class Node implements NodeView, AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.startedMillis = System.currentTimeMillis();
-    this.housekeeping =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, config.nodeId() + "-housekeeping");
-              t.setDaemon(true);
-              return t;
-            });
-    this.snapshotter =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, config.nodeId() + "-snapshots");
-              t.setDaemon(true);
-              return t;
-            });
+    this.housekeeping = daemonScheduler(config.nodeId() + "-housekeeping");
+    this.snapshotter = daemonScheduler(config.nodeId() + "-snapshots");
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String threadName) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Starts a node on the system clock. */
