@@ -1,0 +1,72 @@
+package io.logkv.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.logkv.store.config.NodeConfig;
+import io.logkv.store.log.LogException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log topic is created compacted when absent, and an existing one is checked, not trusted. */
+@ExtendWith(SharedBroker.class)
+class TopicCheckIT {
+
+  @Test
+  void absentTopic_isCreatedCompacted_withTheConfiguredPartitions(@TempDir Path dir) throws Exception {
+    String topic = "created-" + UUID.randomUUID();
+    try (Node node = start(topic, 4, dir); Admin admin = admin()) {
+      assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions())
+          .hasSize(4);
+      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+      assertThat(c.get("cleanup.policy").value()).isEqualTo("compact");
+    }
+  }
+
+  @Test
+  void existingTopicWithOtherPartitions_stopsTheNode_sayingWhy(@TempDir Path dir) throws Exception {
+    String topic = "three-" + UUID.randomUUID();
+    create(topic, 3, "compact");
+    assertThatThrownBy(() -> start(topic, 6, dir))
+        .isInstanceOf(LogException.class)
+        .hasMessageContaining("has 3 partitions")
+        .hasMessageContaining("--partitions 3");
+  }
+
+  @Test
+  void existingTopicWithoutCompaction_stopsTheNode_sayingWhy(@TempDir Path dir) throws Exception {
+    String topic = "deleting-" + UUID.randomUUID();
+    create(topic, 2, "delete");
+    assertThatThrownBy(() -> start(topic, 2, dir))
+        .isInstanceOf(LogException.class)
+        .hasMessageContaining("cleanup.policy=delete");
+  }
+
+  private static Node start(String topic, int partitions, Path dir) {
+    return Node.start(NodeConfig.of("--bootstrap-servers", SharedBroker.bootstrapServers(), "--port", "0",
+        "--topic", topic, "--partitions", Integer.toString(partitions), "--data-dir", dir.toString()));
+  }
+
+  private static void create(String topic, int partitions, String policy) throws Exception {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())
+          .configs(Map.of("cleanup.policy", policy)))).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", SharedBroker.bootstrapServers()));
+  }
+}
