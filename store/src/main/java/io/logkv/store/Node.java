@@ -1,6 +1,7 @@
 package io.logkv.store;
 
 import io.logkv.store.cache.Cache;
+import io.logkv.store.cache.CoarseClock;
 import io.logkv.store.config.NodeConfig;
 import io.logkv.store.http.HttpServer;
 import io.logkv.store.http.NodeView;
@@ -52,6 +53,8 @@ public final class Node implements NodeView, AutoCloseable {
 
   private final NodeConfig config;
   private final InstantSource clock;
+  /** The clock reads check expiry with: coarse for the system clock, the injected one as it is. */
+  private final InstantSource readClock;
   private final Cache cache = Cache.inMemory();
   private final NodeMetrics metrics = new NodeMetrics();
   private final long startedMillis;
@@ -79,6 +82,7 @@ public final class Node implements NodeView, AutoCloseable {
   private Node(NodeConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
+    this.readClock = clock == InstantSource.system() ? CoarseClock.of(clock, config.nodeId() + "-clock") : clock;
     this.startedMillis = System.currentTimeMillis();
     this.housekeeping = daemonScheduler(config.nodeId() + "-housekeeping");
     this.snapshotter = daemonScheduler(config.nodeId() + "-snapshots");
@@ -138,7 +142,7 @@ public final class Node implements NodeView, AutoCloseable {
                 config.ioThreads(),
                 (int) config.requestTimeout().toMillis(),
                 (int) config.idleTimeout().toMillis(),
-                new Router(new Services(config, cache, positions, writer, endOffsets, clock, metrics, this)))
+                new Router(new Services(config, cache, positions, writer, endOffsets, readClock, metrics, this)))
             .start();
     LOG.info("node {} listening on http://{}:{} (not ready until it has caught up)", config.nodeId(), config.bind(), port());
     applier.caughtUp().thenRun(this::turnReady);
@@ -420,6 +424,9 @@ public final class Node implements NodeView, AutoCloseable {
     }
     housekeeping.shutdownNow();
     snapshotter.shutdownNow();
+    if (readClock instanceof CoarseClock coarse) {
+      coarse.close();
+    }
     boolean wasReady = applier != null && applier.caughtUp().isDone() && !applier.caughtUp().isCompletedExceptionally();
     if (applier != null) {
       applier.close();
