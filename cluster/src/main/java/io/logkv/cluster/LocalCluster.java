@@ -58,7 +58,8 @@ public final class LocalCluster implements AutoCloseable {
     }
     Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
     this.nginx = nginxBinary
-        .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, dataDir.resolve("nginx"), logs))
+        .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, b.nginxReadTimeout,
+            dataDir.resolve("nginx"), logs))
         .orElse(null);
     if (b.nginx != null && nginx == null) {
       LOG.warn(Nginx.installHint());
@@ -148,6 +149,7 @@ public final class LocalCluster implements AutoCloseable {
     private int firstNodePort;
     private int nginxPort;
     private String nginx = "nginx";
+    private Duration nginxReadTimeout = Duration.ofSeconds(6);
     private List<String> nodeArgs = List.of();
     private List<String> nodeJvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
     private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
@@ -191,6 +193,15 @@ public final class LocalCluster implements AutoCloseable {
     /** The nginx binary (name on the PATH or a path); null: no nginx. */
     public Builder nginx(String nameOrPath) {
       this.nginx = nameOrPath;
+      return this;
+    }
+
+    /**
+     * How long nginx waits for a node before trying the next one (default 6 s, just above the
+     * nodes' default 5 s write and read-wait timeouts; lower it with them).
+     */
+    public Builder nginxReadTimeout(Duration timeout) {
+      this.nginxReadTimeout = timeout;
       return this;
     }
 

@@ -30,10 +30,12 @@ public final class Nginx implements AutoCloseable {
 
   /**
    * @param upstreamPorts the nodes' ports on 127.0.0.1
+   * @param readTimeout how long nginx waits for a node's answer before trying the next node;
+   *     keep it above the nodes' --write-timeout and --read-wait-timeout
    * @param prefix nginx's working directory (pid file, temp files)
    * @param logDir where its error log and captured output go
    */
-  Nginx(Path binary, int port, List<Integer> upstreamPorts, Path prefix, Path logDir) {
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir) {
     this.binary = binary;
     this.port = port;
     this.prefix = prefix.toAbsolutePath();
@@ -42,14 +44,18 @@ public final class Nginx implements AutoCloseable {
     values.put("LOGKV_NGINX_PREFIX", this.prefix.toString());
     values.put("LOGKV_NGINX_LOG_DIR", logDir.toAbsolutePath().toString());
     values.put("LOGKV_NGINX_LISTEN", "127.0.0.1:" + port);
-    StringBuilder upstreams = new StringBuilder();
+    StringBuilder reads = new StringBuilder();
+    StringBuilder writes = new StringBuilder();
     for (int p : upstreamPorts) {
-      upstreams.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
+      reads.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
+      writes.append("        server 127.0.0.1:").append(p).append(" max_fails=0;\n");
     }
-    values.put("LOGKV_NGINX_UPSTREAMS", upstreams.toString().stripTrailing());
+    values.put("LOGKV_NGINX_READ_SERVERS", reads.toString().stripTrailing());
+    values.put("LOGKV_NGINX_WRITE_SERVERS", writes.toString().stripTrailing());
     values.put("LOGKV_NGINX_MAX_BODY", "8m");
-    values.put("LOGKV_NGINX_READ_TIMEOUT", "12s");
-    values.put("LOGKV_NGINX_RETRY_WINDOW", "15s");
+    values.put("LOGKV_NGINX_READ_TIMEOUT", readTimeout.toMillis() + "ms");
+    // Room for the three tries nginx makes, each bounded by the read timeout.
+    values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout.toMillis()) + "ms");
     try {
       Files.createDirectories(this.prefix);
       Files.createDirectories(logDir);
