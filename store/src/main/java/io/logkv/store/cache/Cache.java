@@ -49,6 +49,12 @@ public interface Cache {
   /** Removes everything (used before replaying from the start). */
   void clear();
 
+  /**
+   * Applier thread only, before replay: sizes an empty map for about {@code expectedKeys} keys so
+   * that replay does not resize it again and again. Does nothing if the map holds anything.
+   */
+  void reserve(long expectedKeys);
+
   /** A map on a concurrent hash table. */
   static Cache inMemory() {
     return new MemoryCache();

@@ -17,7 +17,11 @@ final class MemoryCache implements Cache {
   /** Map node, entry record, key object and array headers: a rough, stable per-entry cost. */
   private static final int ENTRY_OVERHEAD_BYTES = 112;
 
-  private final ConcurrentHashMap<String, Entry> map = new ConcurrentHashMap<>(1 << 16);
+  /** At most this many keys are reserved ahead: a log with much history would oversize the map. */
+  private static final long MAX_RESERVED_KEYS = 4L << 20;
+
+  /** Replaced only by {@link #reserve}, while empty and before the node serves anything. */
+  private volatile ConcurrentHashMap<String, Entry> map = new ConcurrentHashMap<>(1 << 16);
   private final AtomicLong bytes = new AtomicLong();
 
   @Override
@@ -106,6 +110,13 @@ final class MemoryCache implements Cache {
     List<String> page = new ArrayList<>(smallest);
     Collections.sort(page);
     return page;
+  }
+
+  @Override
+  public void reserve(long expectedKeys) {
+    if (map.isEmpty() && expectedKeys > (1 << 16)) {
+      map = new ConcurrentHashMap<>((int) Math.min(expectedKeys, MAX_RESERVED_KEYS));
+    }
   }
 
   @Override

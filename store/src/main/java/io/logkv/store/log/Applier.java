@@ -187,6 +187,7 @@ public final class Applier implements AutoCloseable {
   private void load(Snapshot s) {
     List<String> keys = s.keys();
     List<Entry> entries = s.entries();
+    cache.reserve(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       cache.applyPut(keys.get(i), entries.get(i));
     }
@@ -200,6 +201,7 @@ public final class Applier implements AutoCloseable {
     for (int p = 0; p < target.length; p++) {
       total += Math.max(0, target[p] - start[p]);
     }
+    cache.reserve(total); // an upper bound on new keys: one per record
     replay.begin(source, total, began);
     LOG.info("replaying {} offsets of {} from the {} to catch up (target {})", total, topic.name(), source,
         AppliedPositions.describe(target));
