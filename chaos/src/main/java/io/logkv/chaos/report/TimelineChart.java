@@ -37,6 +37,7 @@ public final class TimelineChart {
       x.add(b.startSeconds());
       ok.add(b.okPerSecond());
       maxOk = Math.max(maxOk, b.okPerSecond());
+      // A bucket where nothing completed has no point: a hang shows as a gap, then one high point.
       if (!Double.isNaN(b.p99Millis())) {
         px.add(b.startSeconds());
         p99.add(b.p99Millis());
@@ -52,7 +53,11 @@ public final class TimelineChart {
       px.add(0.0);
       p99.add(0.0);
     }
-    line(bottom, "p99 ms", px, p99, new Color(20, 140, 60));
+    XYSeries p = line(bottom, "p99 ms (no point: nothing completed)", px, p99, new Color(20, 140, 60));
+    p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    p.setMarker(SeriesMarkers.CIRCLE);
+    p.setMarkerColor(new Color(20, 140, 60));
+    bottom.getStyler().setMarkerSize(5);
     try {
       Files.createDirectories(png.toAbsolutePath().getParent());
       BitmapEncoder.saveBitmap(List.of(top, bottom), 2, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
@@ -62,20 +67,22 @@ public final class TimelineChart {
   }
 
   private static XYChart chart(String title, String yTitle) {
-    XYChart c = new XYChartBuilder().width(1100).height(360).title(title).xAxisTitle("seconds").yAxisTitle(yTitle).build();
+    XYChart c = new XYChartBuilder().width(1100).height(400).title(title).xAxisTitle("seconds").yAxisTitle(yTitle).build();
     Styler s = c.getStyler();
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setChartBackgroundColor(Color.WHITE);
     c.getStyler().setXAxisMin(0.0);
     return c;
   }
 
-  private static void line(XYChart c, String name, List<Double> x, List<Double> y, Color color) {
+  private static XYSeries line(XYChart c, String name, List<Double> x, List<Double> y, Color color) {
     XYSeries s = c.addSeries(name, x, y);
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(color);
     s.setLineStyle(new BasicStroke(1.6f));
+    return s;
   }
 
   private static void shadeFaults(XYChart c, List<FaultEvent> faults, long originNanos, double height) {
