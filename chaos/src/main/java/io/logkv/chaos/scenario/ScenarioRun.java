@@ -392,7 +392,7 @@ public final class ScenarioRun {
     return Math.round(v * 10) / 10.0;
   }
 
-  /** Counts this run's operations of {@code type} with {@code outcome} completed inside {@code window}. */
+  /** Counts this run's operations that overlap {@code window} and match {@code what}. */
   public long count(FaultEvent window, java.util.function.Predicate<Operation> what) {
     return history.operations().stream()
         .filter(o -> o.completeNanos() >= window.startNanos() && o.invokeNanos() <= window.stopNanos())
