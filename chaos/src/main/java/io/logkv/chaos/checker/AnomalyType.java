@@ -25,8 +25,9 @@ public enum AnomalyType {
   /** A client's TOKEN or STRONG read of a key returned an older version than its earlier one. */
   NON_MONOTONIC_READ,
   /**
-   * Positions and values disagree: one position seen with two values (or for two keys), one value
-   * seen at two positions, or one key seen in two partitions.
+   * Positions and values disagree: one position seen with two values (or for two keys), or one
+   * key seen in two partitions. One value at two positions is not one: a PUT resent by nginx to
+   * another node is appended once per attempt.
    */
   VERSION_MISMATCH
 }

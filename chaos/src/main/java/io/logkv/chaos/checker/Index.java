@@ -18,9 +18,14 @@ import java.util.Set;
  * The history indexed for the checks: per key, and per partition for visibility bounds.
  *
  * <p>Building it also checks that positions and values agree (VERSION_MISMATCH): a key lives in
- * one partition, a position is one record (one key, one value), and a unique value is one record
- * (one position). Positions that fail these are kept out of the ordering checks, which would
- * otherwise compare unrelated offsets and report noise on top of the real anomaly.
+ * one partition and a position is one record (one key, one value). Positions that fail these are
+ * kept out of the ordering checks, which would otherwise compare unrelated offsets and report noise
+ * on top of the real anomaly.
+ *
+ * <p>One value may be several records: nginx resends a write to the next node when the first one
+ * died or timed out after receiving it, so a single PUT can be appended twice, at two positions,
+ * with the same value. Every such record is that PUT's; the position the client got back is one of
+ * them.
  */
 final class Index {
 
@@ -75,7 +80,6 @@ final class Index {
     for (KeyHistory k : keys.values()) {
       List<LogRecord> records = perKey.getOrDefault(k.key, new ArrayList<>());
       records.sort(Comparator.comparingLong(LogRecord::offset));
-      checkOneRecordPerValue(k, records, findings);
       k.setRecords(records);
     }
     return new Index(keys, VisibilityBounds.of(okPositioned));
@@ -134,24 +138,6 @@ final class Index {
       }
     }
     k.setDeletes(placed, unplacedEarliestInvoke);
-  }
-
-  private static void checkOneRecordPerValue(
-      KeyHistory k, List<LogRecord> records, Findings findings) {
-    Map<String, LogRecord> first = new HashMap<>();
-    Set<String> reported = new HashSet<>();
-    for (LogRecord r : records) {
-      if (r.tombstone()) {
-        continue;
-      }
-      LogRecord other = first.putIfAbsent(r.value(), r);
-      if (other != null && reported.add(r.value())) {
-        findings.report(AnomalyType.VERSION_MISMATCH, k.key,
-            LogRecord.quote(r.value()) + " is seen at two positions: " + other.describe()
-                + " and " + r.describe() + "; one write is one record",
-            List.of(other.source(), r.source()));
-      }
-    }
   }
 
   private static String of(LogRecord r) {

@@ -81,7 +81,8 @@ final class KeyHistory {
     records = sortedByOffset.toArray(new LogRecord[0]);
     for (LogRecord r : records) {
       if (!r.tombstone()) {
-        recordsByValue.putIfAbsent(r.value(), r);
+        // A resent PUT is several records of one value: the highest stands for it (see Index).
+        recordsByValue.put(r.value(), r);
       }
     }
   }
@@ -124,7 +125,10 @@ final class KeyHistory {
     return r != null && r.offset() == offset ? r : null;
   }
 
-  /** The known record that wrote {@code value}, or {@code null}. */
+  /**
+   * The known record that wrote {@code value}, the highest one when a resent PUT wrote it at
+   * several positions, or {@code null}.
+   */
   LogRecord recordOf(String value) {
     return recordsByValue.get(value);
   }

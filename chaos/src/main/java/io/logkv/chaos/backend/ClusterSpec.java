@@ -1,0 +1,23 @@
+package io.logkv.chaos.backend;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What cluster a chaos run needs.
+ *
+ * @param nodes how many nodes, at least 2 (a fault on one must leave another to fail over to)
+ * @param nodeArgs extra options for every node, e.g. {@code --write-timeout 2s}
+ * @param dataDir where the broker's data, the nodes' files and every log go (kept after the run)
+ */
+public record ClusterSpec(int nodes, List<String> nodeArgs, Path dataDir) {
+
+  public ClusterSpec {
+    if (nodes < 2) {
+      throw new IllegalArgumentException("a chaos cluster needs at least 2 nodes, not " + nodes);
+    }
+    nodeArgs = List.copyOf(nodeArgs);
+    Objects.requireNonNull(dataDir, "dataDir");
+  }
+}

@@ -1,0 +1,108 @@
+package io.logkv.chaos.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Writes {@code REPORT.md} from every {@code *.json} result in a directory. */
+public final class ChaosReport {
+
+  private ChaosReport() {}
+
+  /**
+   * @param dir where the results are and the report goes
+   * @param header lines put above the table (machine, command, run time)
+   * @param order scenario names in the order the suite runs them; others follow by name
+   */
+  public static Path write(Path dir, List<String> header, List<String> order) {
+    List<ScenarioResult> results = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().forEach(f -> results.add(ScenarioResult.read(f)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + dir + " failed", e);
+    }
+    results.sort((a, b) -> {
+      int ia = order.indexOf(a.scenario());
+      int ib = order.indexOf(b.scenario());
+      ia = ia < 0 ? Integer.MAX_VALUE : ia;
+      ib = ib < 0 ? Integer.MAX_VALUE : ib;
+      return ia != ib ? Integer.compare(ia, ib) : a.scenario().compareTo(b.scenario());
+    });
+    StringBuilder md = new StringBuilder("# Chaos suite results\n\n");
+    header.forEach(h -> md.append(h).append('\n'));
+    md.append("\n| scenario | passed | replay ms | records replayed | replay rate/s | ready ms | converge ms "
+        + "| client errors | operations (ok/fail/unknown) | ops/s | p99 ms | max ms | lost writes | anomalies |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (ScenarioResult r : results) {
+      md.append("| [").append(r.scenario()).append("](").append(r.scenario()).append(".png)")
+          .append(" | ").append(r.passed() ? "yes" : "**NO**")
+          .append(r.knownIssuesReproduced() > 0 ? " (" + r.knownIssuesReproduced() + " known issue)" : "")
+          .append(" | ").append(orDash(r.replayMillis()))
+          .append(" | ").append(orDash(r.recordsReplayed()))
+          .append(" | ").append(orDash(r.replayRate()))
+          .append(" | ").append(orDash(r.readyMillis()))
+          .append(" | ").append(orDash(r.convergeMillis()))
+          .append(" | ").append(errors(r.clientErrors()))
+          .append(" | ").append(operations(r.operations()))
+          .append(" | ").append(fmt(r.throughputOpsPerSecond()))
+          .append(" | ").append(fmt(r.p99Millis()))
+          .append(" | ").append(fmt(r.maxLatencyMillis()))
+          .append(" | ").append(r.lostWrites())
+          .append(" | ").append(r.anomalyCount() == 0 ? "0" : anomalies(r.anomalies()))
+          .append(" |\n");
+    }
+    md.append("\n## Per scenario\n");
+    for (ScenarioResult r : results) {
+      md.append("\n### ").append(r.scenario()).append("\n\n").append(r.fault()).append("\n\n");
+      md.append("![").append(r.scenario()).append(" timeline](").append(r.scenario()).append(".png)\n\n");
+      r.measurements().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+      if (r.knownIssues() != null) {
+        r.knownIssues().forEach((k, v) -> md.append("- **known issue** ").append(k).append(": ").append(v).append('\n'));
+      }
+      r.faults().forEach(f -> md.append("- fault ").append(f).append('\n'));
+      md.append("- checker: ").append(r.checkerReport().lines().findFirst().orElse("")).append('\n');
+    }
+    Path file = dir.resolve("REPORT.md");
+    try {
+      Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + file + " failed", e);
+    }
+    return file;
+  }
+
+  private static String orDash(Long v) {
+    return v == null ? "–" : v.toString();
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+  }
+
+  private static String errors(Map<String, Long> errors) {
+    if (errors.isEmpty()) {
+      return "0";
+    }
+    return errors.entrySet().stream().map(e -> e.getValue() + "× " + e.getKey()).collect(Collectors.joining("<br>"));
+  }
+
+  private static String operations(Map<String, Map<String, Integer>> ops) {
+    return ops.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue().getOrDefault("OK", 0) + "/" + e.getValue().getOrDefault("FAIL", 0)
+            + "/" + e.getValue().getOrDefault("UNKNOWN", 0))
+        .collect(Collectors.joining("<br>"));
+  }
+
+  private static String anomalies(Map<String, Integer> anomalies) {
+    return anomalies.entrySet().stream().filter(e -> e.getValue() > 0)
+        .map(e -> e.getValue() + "× " + e.getKey()).collect(Collectors.joining("<br>"));
+  }
+}
