@@ -44,14 +44,11 @@ public final class Nginx implements AutoCloseable {
     values.put("LOGKV_NGINX_PREFIX", this.prefix.toString());
     values.put("LOGKV_NGINX_LOG_DIR", logDir.toAbsolutePath().toString());
     values.put("LOGKV_NGINX_LISTEN", "127.0.0.1:" + port);
-    StringBuilder reads = new StringBuilder();
-    StringBuilder writes = new StringBuilder();
+    StringBuilder servers = new StringBuilder();
     for (int p : upstreamPorts) {
-      reads.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
-      writes.append("        server 127.0.0.1:").append(p).append(" max_fails=0;\n");
+      servers.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
     }
-    values.put("LOGKV_NGINX_READ_SERVERS", reads.toString().stripTrailing());
-    values.put("LOGKV_NGINX_WRITE_SERVERS", writes.toString().stripTrailing());
+    values.put("LOGKV_NGINX_SERVERS", servers.toString().stripTrailing());
     values.put("LOGKV_NGINX_MAX_BODY", "8m");
     values.put("LOGKV_NGINX_READ_TIMEOUT", readTimeout.toMillis() + "ms");
     // Room for the three tries nginx makes, each bounded by the read timeout.

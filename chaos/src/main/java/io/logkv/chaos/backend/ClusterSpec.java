@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param nodes how many nodes, at least 2 (a fault on one must leave another to fail over to)
  * @param nodeArgs extra options for every node, e.g. {@code --write-timeout 2s}
  * @param dataDir where the broker's data, the nodes' files and every log go (kept after the run)
+ * @param balancerTimeout how long the balancer waits for a node before trying the next; above the
+ *     nodes' write and read-wait timeouts, so only a hung node is left
  */
-public record ClusterSpec(int nodes, List<String> nodeArgs, Path dataDir) {
+public record ClusterSpec(int nodes, List<String> nodeArgs, Path dataDir, java.time.Duration balancerTimeout) {
 
   public ClusterSpec {
     if (nodes < 2) {
@@ -19,5 +21,6 @@ public record ClusterSpec(int nodes, List<String> nodeArgs, Path dataDir) {
     }
     nodeArgs = List.copyOf(nodeArgs);
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(balancerTimeout, "balancerTimeout");
   }
 }

@@ -24,6 +24,7 @@ final class LocalBackend implements Backend {
           .nodes(spec.nodes())
           .dataDir(spec.dataDir())
           .nodeArgs(spec.nodeArgs())
+          .nginxReadTimeout(spec.balancerTimeout())
           .nodeBootstrap(i -> "127.0.0.1:" + links.proxyPort(i));
       for (int i = 0; i < spec.nodes(); i++) {
         b.brokerListener(new KafkaBroker.Listener("N" + (i + 1), links.brokerPort(i), links.proxyPort(i)));
