@@ -139,7 +139,7 @@ public final class BenchMain implements Runnable {
   }
 
   @Command(name = "lag", mixinStandardHelpOptions = true,
-      description = "Replication lag on a local 3-node cluster: a write's acknowledgement to its visibility on every node.")
+      description = "Replication lag on a local 2-node cluster: a write's acknowledgement on n1 to its visibility on n2.")
   static final class Lag implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "10000", description = "Writes per second. Default: ${DEFAULT-VALUE}.")
     double rate;
@@ -149,7 +149,7 @@ public final class BenchMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (LocalCluster cluster = LocalCluster.builder().nodes(3).nginx(null).build().start()) {
+      try (LocalCluster cluster = LocalCluster.builder().nodes(2).nginx(null).build().start()) {
         LagBench.Result r = LagBench.run(cluster, rate, Duration.ofSeconds(3), Duration.ofSeconds(seconds), 10);
         System.out.println(Results.describe("writes to n1", r.writes()));
         System.out.printf("lag to every other node: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms (%d samples); probe round trip p50 %.3f ms%n",

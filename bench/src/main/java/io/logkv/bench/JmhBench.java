@@ -27,10 +27,11 @@ final class JmhBench {
   static List<Row> run(Path jsonOut, boolean quick) throws Exception {
     Options options = new OptionsBuilder()
         .include("io\\.logkv\\.bench\\.(cache|log)\\..*")
-        .forks(1)
+        // Two forks and five iterations: on a shared 2-core VM one fork's figure can be 40% off.
+        .forks(quick ? 1 : 2)
         .warmupIterations(quick ? 1 : 2)
         .warmupTime(TimeValue.seconds(1))
-        .measurementIterations(quick ? 2 : 3)
+        .measurementIterations(quick ? 2 : 5)
         .measurementTime(TimeValue.seconds(1))
         .resultFormat(ResultFormatType.JSON)
         .result(jsonOut.toString())

@@ -70,6 +70,8 @@ public final class Node implements NodeView, AutoCloseable {
   private Applier applier;
   private HttpServer http;
   private volatile boolean ready;
+  private volatile boolean opened;
+  private final Object readyLock = new Object();
   private volatile boolean closed;
   private volatile long syncedAtMillis;
   private volatile long brokerContactMillis;
@@ -125,15 +127,19 @@ public final class Node implements NodeView, AutoCloseable {
     }
     topic = ensureTopic();
     positions = new AppliedPositions(topic.partitions());
-    long writeTimeout = config.writeTimeout().toMillis();
-    writer = new LogWriter(config.bootstrapServers(), config.nodeId(), topic, config.maxRecordBytes(), writeTimeout);
-    writer.warmUp(STARTUP_TIMEOUT_MILLIS);
-    endOffsets = new EndOffsets(config.bootstrapServers(), config.nodeId(), topic, config.readWaitTimeout().toMillis());
     snapshots = new SnapshotStore(config.nodeDataDir());
     SnapshotSource source = config.snapshotInterval() == null
         ? SnapshotSource.none()
         : (start, end) -> snapshots.loadValid(topic, start, end, clock.millis());
     applier = new Applier(config.bootstrapServers(), config.nodeId(), topic, cache, positions, clock, source);
+    // Replay first: it is most of a restart, and the producer, the offsets client and HTTP are
+    // set up while it runs. The node turns ready only when replay is done and open() returned.
+    applier.caughtUp().thenRun(this::turnReady);
+    applier.start();
+    long writeTimeout = config.writeTimeout().toMillis();
+    writer = new LogWriter(config.bootstrapServers(), config.nodeId(), topic, config.maxRecordBytes(), writeTimeout);
+    writer.warmUp(STARTUP_TIMEOUT_MILLIS);
+    endOffsets = new EndOffsets(config.bootstrapServers(), config.nodeId(), topic, config.readWaitTimeout().toMillis());
     registerMetrics();
     http =
         new HttpServer(
@@ -144,9 +150,11 @@ public final class Node implements NodeView, AutoCloseable {
                 (int) config.idleTimeout().toMillis(),
                 new Router(new Services(config, cache, positions, writer, endOffsets, readClock, metrics, this)))
             .start();
+    opened = true;
     LOG.info("node {} listening on http://{}:{} (not ready until it has caught up)", config.nodeId(), config.bind(), port());
-    applier.caughtUp().thenRun(this::turnReady);
-    applier.start();
+    if (applier.caughtUp().isDone() && !applier.caughtUp().isCompletedExceptionally()) {
+      turnReady();
+    }
     housekeeping.scheduleWithFixedDelay(this::probeEndOffsets, SYNC_PROBE_MILLIS, SYNC_PROBE_MILLIS, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(this::sweepExpired, EXPIRY_SWEEP_MILLIS, EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     if (config.snapshotInterval() != null) {
@@ -204,10 +212,19 @@ public final class Node implements NodeView, AutoCloseable {
     }
   }
 
+  /**
+   * Called when replay is done and again when open() has finished; the node turns ready on the
+   * later of the two, so that every part exists before it serves a request.
+   */
   private void turnReady() {
-    syncedAtMillis = System.currentTimeMillis();
-    brokerContactMillis = syncedAtMillis;
-    ready = true;
+    synchronized (readyLock) { // not the node's monitor: close() holds that while it joins the applier
+      if (ready || !opened || closed) {
+        return;
+      }
+      syncedAtMillis = System.currentTimeMillis();
+      brokerContactMillis = syncedAtMillis;
+      ready = true;
+    }
     ReplayProgress r = applier.replay();
     LOG.info(
         "node {} is ready: {} keys after replaying {} records in {} s",

@@ -60,6 +60,12 @@ class BrokerOutageIT {
         clients.shutdownNow();
       }
       // Once the broker has been silent for a while, writes are refused at once: certainly not applied.
+      long silentBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (json(Http.get(node.url() + "/status").body()).get("broker_silence_ms").asLong()
+              <= io.logkv.store.http.NodeView.BROKER_SILENCE_MILLIS
+          && System.nanoTime() < silentBy) {
+        Thread.sleep(100);
+      }
       HttpResponse<String> refused = Http.put(node.url() + "/keys/refused", "x");
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(json(refused.body()).get("outcome").asText()).isEqualTo("not_applied");

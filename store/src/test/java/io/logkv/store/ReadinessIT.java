@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A node serves no data before it has caught up, and a restart replays to the same state. */
 @ExtendWith(SharedBroker.class)
 class ReadinessIT {
-  private static final int RECORDS = 300_000;
-  private static final int KEYS = 100_000;
+  // Large enough that replay outlasts the node's start-up (HTTP comes up while replay runs).
+  private static final int RECORDS = 1_000_000;
+  private static final int KEYS = 200_000;
 
   @Test
   void node_answers503_untilItHasCaughtUp_thenServesIdenticalData(@TempDir Path dataDir) {
