@@ -3,10 +3,8 @@ package io.logkv.store.snapshot;
 import io.logkv.store.cache.Cache;
 import io.logkv.store.log.AppliedPositions;
 import io.logkv.store.log.LogTopic;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
@@ -110,8 +108,13 @@ public final class SnapshotStore {
       return Optional.empty();
     }
     Snapshot s;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-      s = SnapshotFormat.read(in, nowMillis);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE) {
+        // One mapping holds at most 2 GiB (some 14M keys of 100 bytes); larger maps replay the log.
+        return ignore(file, "it is " + size + " bytes, more than this version maps (2 GiB)");
+      }
+      s = SnapshotFormat.read(channel.map(FileChannel.MapMode.READ_ONLY, 0, size), nowMillis);
     } catch (IOException | RuntimeException e) {
       return ignore(file, e.getMessage());
     }
