@@ -149,7 +149,7 @@ public final class BenchMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (LocalCluster cluster = LocalCluster.builder().nodes(2).nginx(null).build().start()) {
+      try (LocalCluster cluster = Clusters.builder().nodes(2).nginx(null).build().start()) {
         LagBench.Result r = LagBench.run(cluster, rate, Duration.ofSeconds(3), Duration.ofSeconds(seconds), 10);
         System.out.println(Results.describe("writes to n1", r.writes()));
         System.out.printf("lag to every other node: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms (%d samples); probe round trip p50 %.3f ms%n",

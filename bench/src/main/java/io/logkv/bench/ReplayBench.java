@@ -53,7 +53,7 @@ final class ReplayBench {
    * records of history). {@code measureFromLog} false skips the full replay (for long histories).
    */
   static Point measure(long keys, int versions, boolean measureFromLog, Consumer<String> progress) throws Exception {
-    try (LocalCluster cluster = LocalCluster.builder()
+    try (LocalCluster cluster = Clusters.builder()
         .nodes(1)
         .nginx(null)
         .nodeJvmOptions(List.of("-Xms1g", "-Xmx3g", "-XX:+UseParallelGC"))

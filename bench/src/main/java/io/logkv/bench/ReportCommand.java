@@ -105,7 +105,7 @@ final class ReportCommand implements Callable<Integer> {
 
   private void http(int measure, int warmup) throws Exception {
     Path tmp = TempDirs.create("logkv-bench-http");
-    try (LocalCluster cluster = LocalCluster.builder().nodes(1).nginx(null)
+    try (LocalCluster cluster = Clusters.builder().nodes(1).nginx(null)
             .nodeJvmOptions(List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"))
             .nodeArgs(List.of("--snapshot-interval", "off")).build().start();
         FixedReplyNginx nginx = new FixedReplyNginx(tmp.resolve("nginx"), 100).start()) {
@@ -169,7 +169,7 @@ final class ReportCommand implements Callable<Integer> {
   private void lag(int measure, int warmup) throws Exception {
     // Two nodes: the writer and one replica. Three nodes, the broker and the load tool at 10k
     // writes/s saturate two cores, and then the figure is the queue, not the lag.
-    try (LocalCluster cluster = LocalCluster.builder().nodes(2).nginx(null)
+    try (LocalCluster cluster = Clusters.builder().nodes(2).nginx(null)
         .nodeArgs(List.of("--snapshot-interval", "off")).build().start()) {
       LagBench.Result r = LagBench.run(cluster, 10_000, Duration.ofSeconds(warmup), Duration.ofSeconds(measure + 5), 10);
       save("lag-writes-10k", r.writes());
@@ -260,7 +260,7 @@ final class ReportCommand implements Callable<Integer> {
     if (quick) {
       md.append("**Quick mode: short runs and small sizes. A smoke test of the report, not figures to quote.**\n\n");
     }
-    md.append("## Machine\n\n").append(Machine.describe()).append("\n");
+    md.append("## Machine\n\n").append(Machine.describe()).append("- nodes run from: ").append(Clusters.nodeRuntime()).append("\n\n");
     md.append("## Figures\n\n");
     md.append("| figure | measured | baseline in the same run | ratio | target | met |\n|---|---|---|---|---|---|\n");
     for (Row r : rows) {

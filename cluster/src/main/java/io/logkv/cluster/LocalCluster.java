@@ -53,7 +53,7 @@ public final class LocalCluster implements AutoCloseable {
       String id = "n" + (i + 1);
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
       nodes.add(new NodeProcess(id, port, bootstrap == null ? broker.bootstrapServers() : bootstrap,
-          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs));
+          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs, b.nodeClassPath));
       ports.add(port);
     }
     Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
@@ -154,6 +154,17 @@ public final class LocalCluster implements AutoCloseable {
     private List<String> nodeJvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
     private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
     private IntFunction<String> nodeBootstrap;
+    private String nodeClassPath;
+
+    /**
+     * Runs the nodes from {@code storeJar} (the production artifact, {@code
+     * store/target/logkv-store.jar}) instead of this JVM's class path, as users run them.
+     */
+    public Builder nodeJar(Path storeJar) {
+      this.nodeClassPath = storeJar.toAbsolutePath() + java.io.File.pathSeparator
+          + io.logkv.kafkalocal.ChildProcess.parentWatchLocation();
+      return this;
+    }
 
     public Builder nodes(int n) {
       if (n < 1) {

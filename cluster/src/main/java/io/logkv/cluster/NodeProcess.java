@@ -15,8 +15,9 @@ public final class NodeProcess implements AutoCloseable {
   private final int port;
   private final ChildProcess process;
 
+  /** @param classPath the node's class path; null: this JVM's own */
   NodeProcess(String id, int port, String bootstrapServers, Path dataDir, Path logFile, List<String> jvmOptions,
-      List<String> extraArgs) {
+      List<String> extraArgs, String classPath) {
     this.id = id;
     this.port = port;
     List<String> args = new ArrayList<>(List.of(
@@ -25,7 +26,9 @@ public final class NodeProcess implements AutoCloseable {
         "--port", Integer.toString(port),
         "--data-dir", dataDir.toString()));
     args.addAll(extraArgs);
-    this.process = ChildProcess.java(id, jvmOptions, "io.logkv.store.Main", args, logFile);
+    this.process = classPath == null
+        ? ChildProcess.java(id, jvmOptions, "io.logkv.store.Main", args, logFile)
+        : ChildProcess.java(id, jvmOptions, classPath, "io.logkv.store.Main", args, logFile);
   }
 
   public String id() {

@@ -44,11 +44,20 @@ public final class ChildProcess implements AutoCloseable {
    */
   public static ChildProcess java(
       String name, List<String> jvmOptions, String mainClass, List<String> args, Path logFile) {
+    return java(name, jvmOptions, System.getProperty("java.class.path"), mainClass, args, logFile);
+  }
+
+  /**
+   * A Java child running {@code mainClass} on {@code classPath}, which must also hold {@link
+   * ParentWatch} (this module's jar).
+   */
+  public static ChildProcess java(
+      String name, List<String> jvmOptions, String classPath, String mainClass, List<String> args, Path logFile) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add(ParentWatch.class.getName());
     cmd.add(mainClass);
     cmd.addAll(args);
@@ -251,6 +260,15 @@ public final class ChildProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Where {@link ParentWatch} is loaded from: a class path entry every Java child needs. */
+  public static Path parentWatchLocation() {
+    try {
+      return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot locate ParentWatch's class path entry", e);
     }
   }
 
