@@ -416,9 +416,10 @@ public final class Node implements NodeView, AutoCloseable {
   public void awaitReady(long timeoutMillis) {
     try {
       applier.caughtUp().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      // Replay is done; readiness follows as soon as open() has finished too.
       long deadline = System.currentTimeMillis() + 1000;
       while (!ready && System.currentTimeMillis() < deadline) {
-        Thread.onSpinWait();
+        Thread.sleep(1);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
