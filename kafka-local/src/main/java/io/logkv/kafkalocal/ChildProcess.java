@@ -2,6 +2,7 @@ package io.logkv.kafkalocal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -269,15 +270,6 @@ public final class ChildProcess implements AutoCloseable {
       return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException("cannot locate ParentWatch's class path entry", e);
-    }
-  }
-
-  /** Unchecked wrapper so callers need not declare I/O failures of process control. */
-  public static final class UncheckedIOException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UncheckedIOException(String message, IOException cause) {
-      super(message, cause);
     }
   }
 }
