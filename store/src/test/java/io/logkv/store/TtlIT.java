@@ -88,6 +88,21 @@ class TtlIT {
   }
 
   @Test
+  void changeTtl_onAnotherNode_neverLogsAValueOlderThanAnAcknowledgedWrite() {
+    // The node that changes the deadline logs the value again; a lagging node would log an old one
+    // and silently undo an acknowledged write. Repeat so that "right after" happens many times.
+    for (int i = 0; i < 30; i++) {
+      assertThat(Http.put(n1.url() + "/keys/rmw?ttl=1h", "v" + i).statusCode()).isEqualTo(200);
+      HttpResponse<String> change = Http.post(n2.url() + "/keys/rmw/ttl?ttl=2h", "");
+      assertThat(change.statusCode()).as("round %d", i).isEqualTo(200);
+      String position = change.headers().firstValue("X-Log-Position").orElseThrow();
+      HttpResponse<String> get = Http.get(n1.url() + "/keys/rmw", Map.of("X-Min-Position", position));
+      assertThat(get.body()).as("round %d", i).isEqualTo("v" + i);
+      assertThat(get.headers().firstValue("X-Expires-At")).contains(Long.toString(clock.millis() + 7_200_000L));
+    }
+  }
+
+  @Test
   void expiredEntries_areSweptFromMemory_andNotLoadedOnReplay() throws Exception {
     for (int i = 0; i < 50; i++) {
       Http.put(n1.url() + "/keys/short-" + i + "?ttl=5s", "v");

@@ -131,25 +131,43 @@ final class KeyRoutes {
     write(ex, key, null, (x, w) -> answerWrite(x, w, 204));
   }
 
+  /**
+   * Read-modify-write: the node reads the key's current value and logs it again, whole, with the
+   * new deadline. The read is a strong one (this node first applies the key's partition up to the
+   * end offset of the moment), so the value logged again is never older than a write acknowledged
+   * before the request arrived, whichever node took that write. A write concurrent with the change
+   * may still be overwritten by it: both are whole-state writes and the later in the log wins.
+   */
   void changeTtl(HttpServerExchange ex, Key key, Query query) {
     Duration ttl = ttl(query, true);
-    long now = clock.millis();
-    Entry current = cache.get(key.text(), now);
-    if (current == null) {
-      throw ApiException.notFound("no key '" + key.text() + "'");
-    }
-    long deadline = now + ttl.toMillis();
-    // The log holds whole-state writes only: the new deadline travels with the full value.
-    byte[] record = RecordCodec.encode(current.valueBytes(), deadline, now);
-    write(
+    CompletableFuture<Void> barrier =
+        waits.readBarrier(
+            ex.getRequestHeaders().getFirst(MIN_POSITION),
+            writer.partitionFor(key.utf8()),
+            s.config().readWaitTimeout().toMillis());
+    record TtlChanged(Written written, long deadline) {}
+    CompletableFuture<TtlChanged> done =
+        barrier.thenComposeAsync(
+            ignored -> {
+              long now = clock.millis();
+              Entry current = cache.get(key.text(), now);
+              if (current == null) {
+                throw ApiException.notFound("no key '" + key.text() + "'");
+              }
+              long deadline = now + ttl.toMillis();
+              byte[] record = RecordCodec.encode(current.valueBytes(), deadline, now);
+              return appendAndAwait(key, record).thenApply(w -> new TtlChanged(w, deadline));
+            },
+            ex.getIoThread());
+    Async.whenDone(
         ex,
-        key,
-        record,
-        (x, w) -> {
+        done,
+        (x, changed) -> {
+          Written w = changed.written();
           x.getResponseHeaders().put(LOG_POSITION, w.position().toString());
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("position", w.position().toString());
-          body.put("expires_at", deadline);
+          body.put("expires_at", changed.deadline());
           body.put("applied", w.applied());
           Responses.json(x, w.applied() ? 200 : 202, body);
         });
@@ -157,6 +175,10 @@ final class KeyRoutes {
 
   /** Produces {@code record} (null: tombstone) and waits, within the write timeout, for it to apply here. */
   void write(HttpServerExchange ex, Key key, byte[] record, BiConsumer<HttpServerExchange, Written> answer) {
+    Async.whenDone(ex, appendAndAwait(key, record), answer);
+  }
+
+  private CompletableFuture<Written> appendAndAwait(Key key, byte[] record) {
     long silence = s.node().brokerSilenceMillis();
     if (silence > NodeView.BROKER_SILENCE_MILLIS) {
       throw new WriteFailedException(
@@ -165,22 +187,19 @@ final class KeyRoutes {
     }
     long timeout = writer.writeTimeoutMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-    CompletableFuture<Written> done =
-        writer
-            .append(key.utf8(), record)
-            .thenCompose(
-                position -> {
-                  s.node().brokerHeard();
-                  long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                  if (left <= 0) {
-                    return CompletableFuture.completedFuture(new Written(position, s.positions().isApplied(position)));
-                  }
-                  return s.positions()
-                      .whenApplied(position)
-                      .orTimeout(left, TimeUnit.MILLISECONDS)
-                      .handle((ok, failure) -> new Written(position, failure == null));
-                });
-    Async.whenDone(ex, done, answer);
+    return writer
+        .append(key.utf8(), record)
+        .thenCompose(
+            position -> {
+              s.node().brokerHeard();
+              long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+              if (left <= 0) {
+                return CompletableFuture.completedFuture(new Written(position, s.positions().isApplied(position)));
+              }
+              return s.positions()
+                  .whenApplied(position, left)
+                  .handle((ok, failure) -> new Written(position, failure == null));
+            });
   }
 
   private static void answerWrite(HttpServerExchange ex, Written w, int appliedStatus) {

@@ -27,7 +27,7 @@ final class Waits {
 
   /** Applied here within {@code timeoutMillis}, else a 503 wait_timed_out. */
   CompletableFuture<Void> applied(Position p, long timeoutMillis) {
-    return bounded(positions.whenApplied(p), timeoutMillis, "position " + p + " to be applied on this node");
+    return bounded(positions.whenApplied(p, timeoutMillis), timeoutMillis, "position " + p + " to be applied on this node");
   }
 
   /**

@@ -2,6 +2,8 @@ package io.logkv.store.log;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -67,12 +69,13 @@ public final class AppliedPositions {
   }
 
   /**
-   * A future completed once {@code position} is applied. It is never completed exceptionally here;
-   * the caller bounds the wait ({@code orTimeout}) and a timed-out waiter is removed at once.
+   * A future completed once {@code position} is applied, or failed with a {@link TimeoutException}
+   * after {@code timeoutMillis}. A timed-out waiter leaves the set before the failure is visible to
+   * anything chained on the returned future, so a request answered "timed out" holds no waiter.
    *
    * @throws IllegalArgumentException if the partition does not exist in this topic
    */
-  public CompletableFuture<Void> whenApplied(Position position) {
+  public CompletableFuture<Void> whenApplied(Position position, long timeoutMillis) {
     if (position.partition() >= partitions()) {
       throw new IllegalArgumentException(
           "partition " + position.partition() + " does not exist (the topic has " + partitions() + ")");
@@ -86,13 +89,15 @@ public final class AppliedPositions {
     if (isApplied(position) && set.remove(w)) {
       w.future.complete(null);
     }
-    w.future.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            set.remove(w);
-          }
-        });
-    return w.future;
+    // whenComplete returns a new stage that completes only after the removal has run.
+    return w.future
+        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                set.remove(w);
+              }
+            });
   }
 
   /** Waiters registered and not yet woken or timed out, for metrics. */

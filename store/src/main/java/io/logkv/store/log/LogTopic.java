@@ -1,19 +1,23 @@
 package io.logkv.store.log;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public record LogTopic(String name, int partitions, Uuid topicId, long deleteRetentionMillis) {
   private static final Logger LOG = LoggerFactory.getLogger(LogTopic.class);
+  private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
   /** The partition a key's records go to: the same murmur2 hashing as Kafka's default partitioner. */
   public int partitionFor(byte[] keyBytes) {
@@ -58,8 +63,9 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
           throw e;
         }
       }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       TopicDescription d =
-          admin.describeTopics(List.of(name)).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).get(name);
+          untilKnown(deadline, () -> admin.describeTopics(List.of(name)).allTopicNames()).get(name);
       if (d.partitions().size() != partitions) {
         throw new LogException(
             "topic " + name + " has " + d.partitions().size() + " partitions but this node is configured for "
@@ -67,8 +73,7 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
                 + d.partitions().size() + " or another --topic)");
       }
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-      Config config =
-          admin.describeConfigs(List.of(resource)).all().get(timeoutMillis, TimeUnit.MILLISECONDS).get(resource);
+      Config config = untilKnown(deadline, () -> admin.describeConfigs(List.of(resource)).all()).get(resource);
       String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         throw new LogException(
@@ -84,6 +89,25 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LogException("interrupted while checking topic " + name, e);
+    }
+  }
+
+  /**
+   * The admin call's result, retried while the broker answers "unknown topic": right after a
+   * topic is created, a broker's metadata can lag its controller for a moment.
+   */
+  private static <T> T untilKnown(long deadlineNanos, Supplier<KafkaFuture<T>> call)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    while (true) {
+      long left = deadlineNanos - System.nanoTime();
+      try {
+        return call.get().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || left < RETRY_PAUSE.toNanos()) {
+          throw e;
+        }
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      }
     }
   }
 }

@@ -15,7 +15,7 @@ class AppliedPositionsTest {
   @Test
   void waiter_completesWhenItsOffsetIsApplied_notBefore() {
     AppliedPositions positions = new AppliedPositions(2);
-    CompletableFuture<Void> w = positions.whenApplied(new Position(1, 5));
+    CompletableFuture<Void> w = positions.whenApplied(new Position(1, 5), 60_000);
     positions.advance(1, 5); // offsets 0..4 applied
     assertThat(w).isNotDone();
     positions.advance(0, 100); // another partition
@@ -31,21 +31,21 @@ class AppliedPositionsTest {
     positions.advance(0, 10);
     positions.advance(0, 3);
     assertThat(positions.nextOffset(0)).isEqualTo(10);
-    assertThat(positions.whenApplied(new Position(0, 9))).isCompleted();
+    assertThat(positions.whenApplied(new Position(0, 9), 60_000)).isCompleted();
     assertThat(positions.isApplied(new Position(0, 10))).isFalse();
   }
 
   @Test
   void timedOutWaiter_isRemoved() {
     AppliedPositions positions = new AppliedPositions(1);
-    CompletableFuture<Void> w = positions.whenApplied(new Position(0, 3)).orTimeout(1, TimeUnit.MILLISECONDS);
+    CompletableFuture<Void> w = positions.whenApplied(new Position(0, 3), 1);
     assertThat(w).failsWithin(5, TimeUnit.SECONDS).withThrowableThat().withCauseInstanceOf(TimeoutException.class);
     assertThat(positions.pendingWaiters()).isZero();
   }
 
   @Test
   void unknownPartition_isRejected() {
-    assertThatThrownBy(() -> new AppliedPositions(3).whenApplied(new Position(3, 0)))
+    assertThatThrownBy(() -> new AppliedPositions(3).whenApplied(new Position(3, 0), 60_000))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -68,7 +68,7 @@ class AppliedPositionsTest {
     applier.start();
     go.countDown();
     for (int i = 0; i < n; i++) {
-      waiters.add(positions.whenApplied(new Position(0, i)));
+      waiters.add(positions.whenApplied(new Position(0, i), 60_000));
     }
     applier.join(10_000);
     CompletableFuture.allOf(waiters.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
