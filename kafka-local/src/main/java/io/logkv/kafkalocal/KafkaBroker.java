@@ -33,10 +33,32 @@ public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   /** One extra listener: the broker binds {@code port} and tells clients to use {@code advertisedPort}. */
-  public record Listener(String name, int port, int advertisedPort) {
+  public record Listener(String name, int port, String advertisedHost, int advertisedPort) {
     public Listener {
       if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
         throw new IllegalArgumentException("listener name must be upper case and not reserved: " + name);
+      }
+    }
+
+    /** A listener advertised on 127.0.0.1, for brokers and clients on one machine. */
+    public Listener(String name, int port, int advertisedPort) {
+      this(name, port, "127.0.0.1", advertisedPort);
+    }
+
+    /**
+     * Parses {@code NAME:port:advertisedHost:advertisedPort}, the form {@link BrokerMain} reads
+     * from its environment.
+     */
+    public static Listener parse(String text) {
+      String[] parts = text.strip().split(":");
+      if (parts.length != 4) {
+        throw new IllegalArgumentException(
+            "a listener is NAME:port:advertisedHost:advertisedPort, e.g. N1:9101:toxiproxy:19101, not '" + text + "'");
+      }
+      try {
+        return new Listener(parts[0], Integer.parseInt(parts[1]), parts[2], Integer.parseInt(parts[3]));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("listener '" + text + "': ports must be numbers", e);
       }
     }
   }
@@ -44,6 +66,8 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
+  private final String bindHost;
+  private final String advertisedHost;
   private final List<Listener> listeners;
   private final List<String> jvmOptions;
   private final ChildProcess process;
@@ -52,6 +76,8 @@ public final class KafkaBroker implements AutoCloseable {
     this.dataDir = b.dataDir.toAbsolutePath();
     this.port = b.port == 0 ? FreePorts.next() : b.port;
     this.controllerPort = b.controllerPort == 0 ? FreePorts.next() : b.controllerPort;
+    this.bindHost = b.bindHost;
+    this.advertisedHost = b.advertisedHost;
     this.listeners = List.copyOf(b.listeners);
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.process =
@@ -175,12 +201,13 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    StringBuilder bind = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
-    StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+    // The controller listener stays on loopback: the broker is its own single-member quorum.
+    StringBuilder bind = new StringBuilder("PLAINTEXT://" + bindHost + ":" + port);
+    StringBuilder advertised = new StringBuilder("PLAINTEXT://" + advertisedHost + ":" + port);
     StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
     for (Listener l : listeners) {
-      bind.append(',').append(l.name()).append("://127.0.0.1:").append(l.port());
-      advertised.append(',').append(l.name()).append("://127.0.0.1:").append(l.advertisedPort());
+      bind.append(',').append(l.name()).append("://").append(bindHost).append(':').append(l.port());
+      advertised.append(',').append(l.name()).append("://").append(l.advertisedHost()).append(':').append(l.advertisedPort());
       protocols.append(',').append(l.name()).append(":PLAINTEXT");
     }
     bind.append(",CONTROLLER://127.0.0.1:").append(controllerPort);
@@ -253,6 +280,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private int port;
     private int controllerPort;
+    private String bindHost = "127.0.0.1";
+    private String advertisedHost = "127.0.0.1";
     private final List<Listener> listeners = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private Path logFile;
@@ -268,6 +297,18 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Builder controllerPort(int port) {
       this.controllerPort = port;
+      return this;
+    }
+
+    /** The address the broker's client listeners bind (127.0.0.1; 0.0.0.0 in a container). */
+    public Builder bindHost(String host) {
+      this.bindHost = host;
+      return this;
+    }
+
+    /** The host the PLAINTEXT listener is advertised at (127.0.0.1; the container's name in Docker). */
+    public Builder advertisedHost(String host) {
+      this.advertisedHost = host;
       return this;
     }
 

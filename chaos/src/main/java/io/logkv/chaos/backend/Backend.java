@@ -1,6 +1,7 @@
 package io.logkv.chaos.backend;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** Starts clusters for chaos runs; pick one with {@link #fromSystemProperty()}. */
 public interface Backend {
@@ -25,20 +26,25 @@ public interface Backend {
   }
 
   /**
-   * The backend called {@code name}.
+   * The backend called {@code name}: {@code local} or {@code docker}.
    *
-   * @throws IllegalArgumentException for {@code docker}, which is not built yet, and for any
-   *     unknown name: a run must never pass on a backend that did not run
+   * @throws IllegalArgumentException for an unknown name: a run must never pass on a backend that
+   *     did not run
    */
   static Backend named(String name) {
     return switch (name.strip().toLowerCase(Locale.ROOT)) {
       case "local" -> local();
-      case "docker" -> throw new IllegalArgumentException(
-          "-D" + PROPERTY + "=docker: the Docker backend (Testcontainers) is not implemented in this"
-              + " build yet; run without the property, or with -D" + PROPERTY + "=local");
+      case "docker" -> new DockerBackend();
       default -> throw new IllegalArgumentException(
-          "-D" + PROPERTY + "=" + name + ": unknown backend; the choices are local (default) and"
-              + " docker (not implemented yet)");
+          "-D" + PROPERTY + "=" + name + ": unknown backend; the choices are local (default) and docker");
     };
+  }
+
+  /**
+   * Why this backend cannot run on this machine (no engine, images not built), or empty when it
+   * can. A caller reports the reason and skips; it never counts the run as passed.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
   }
 }

@@ -1,6 +1,5 @@
 package io.logkv.chaos.backend;
 
-import io.logkv.chaos.fault.KafkaLinks;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -51,8 +50,29 @@ public interface ChaosCluster extends AutoCloseable {
   /** Starts the broker again on the same ports and data, waiting until it answers. */
   void startBroker();
 
-  /** The per-node proxies on the nodes' links to Kafka. */
-  KafkaLinks kafkaLinks();
+  /**
+   * Cuts node {@code i} off Kafka: local, its Toxiproxy proxy is disabled; Docker, the node's
+   * container is disconnected from the network that reaches the broker.
+   */
+  void cutFromKafka(int i);
+
+  /** Delays every reply from Kafka to node {@code i} by {@code millis} (a Toxiproxy latency toxic). */
+  void delayKafka(int i, long millis);
+
+  /**
+   * Cuts node {@code i} off the balancer while it keeps its link to Kafka. Docker only (the node
+   * leaves nginx's network); see {@link #canCutFromBalancer()}.
+   */
+  void cutFromBalancer(int i);
+
+  /** Whether {@link #cutFromBalancer(int)} is possible on this backend. */
+  boolean canCutFromBalancer();
+
+  /** Restores every link of node {@code i}: Kafka and balancer, no toxics. Idempotent. */
+  void healLinks(int i);
+
+  /** How this cluster is built and how its faults are made, for the report. */
+  java.util.Map<String, String> describe();
 
   /** Where the processes' logs are, for a failure message. */
   Path logDir();

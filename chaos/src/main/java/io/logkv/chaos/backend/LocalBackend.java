@@ -6,6 +6,8 @@ import io.logkv.cluster.Nginx;
 import io.logkv.kafkalocal.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** A cluster of child processes on 127.0.0.1, started through {@link LocalCluster}. */
 final class LocalBackend implements Backend {
@@ -111,6 +113,41 @@ final class LocalBackend implements Backend {
     @Override
     public void startBroker() {
       cluster.broker().start();
+    }
+
+    @Override
+    public void cutFromKafka(int i) {
+      kafkaLinks.cut(i);
+    }
+
+    @Override
+    public void delayKafka(int i, long millis) {
+      kafkaLinks.delay(i, millis);
+    }
+
+    @Override
+    public void cutFromBalancer(int i) {
+      throw new UnsupportedOperationException("the local backend cannot cut a node from nginx (Docker can)");
+    }
+
+    @Override
+    public boolean canCutFromBalancer() {
+      return false;
+    }
+
+    @Override
+    public void healLinks(int i) {
+      kafkaLinks.heal(i);
+    }
+
+    @Override
+    public Map<String, String> describe() {
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("backend", "local: child processes on 127.0.0.1 (cluster library), nginx from the PATH");
+      d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; Kafka links through per-node proxies");
+      d.put("toxiproxy", kafkaLinks.realToxiproxy()
+          ? "real Toxiproxy at " + kafkaLinks.apiUrl() : "in-JVM Toxiproxy API server (no TOXIPROXY_URL)");
+      return d;
     }
 
     @Override

@@ -38,12 +38,18 @@ public interface ToxiproxyServer extends AutoCloseable {
   @Override
   void close();
 
-  /** Runs the server until the process is stopped: {@code [--port N]}, default 8474, 127.0.0.1. */
+  /**
+   * Runs the server until the process is stopped: {@code [--host H] [--port N]}, default
+   * 127.0.0.1:8474 ({@code --host 0.0.0.0} in a container).
+   */
   static void main(String[] args) throws InterruptedException {
     int port = DEFAULT_PORT;
+    String host = InetAddress.getLoopbackAddress().getHostAddress();
     try {
       for (int i = 0; i < args.length; i++) {
-        if (args[i].equals("--port") && i + 1 < args.length) {
+        if (args[i].equals("--host") && i + 1 < args.length) {
+          host = args[++i];
+        } else if (args[i].equals("--port") && i + 1 < args.length) {
           port = Integer.parseInt(args[++i]);
         } else if (args[i].startsWith("--port=")) {
           port = Integer.parseInt(args[i].substring("--port=".length()));
@@ -53,10 +59,10 @@ public interface ToxiproxyServer extends AutoCloseable {
       }
     } catch (IllegalArgumentException e) { // NumberFormatException included
       System.err.println(e.getMessage());
-      System.err.println("usage: ToxiproxyServer [--port N]   (default " + DEFAULT_PORT + ")");
+      System.err.println("usage: ToxiproxyServer [--host H] [--port N]   (default 127.0.0.1:" + DEFAULT_PORT + ")");
       System.exit(2);
     }
-    ToxiproxyServer server = start(port);
+    ToxiproxyServer server = start(new InetSocketAddress(host, port));
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "toxiproxy-shutdown"));
     System.out.println("Toxiproxy API listening on " + server.url());
     new CountDownLatch(1).await(); // serve until the process is stopped

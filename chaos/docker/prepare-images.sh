@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Prepares logkv's Docker images on a machine without any registry, and never pulls.
+#
+#   chaos/docker/prepare-images.sh          # engine + base images + project images, then a summary
+#   source "${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}/env"   # DOCKER_HOST for docker, compose, tests
+#   chaos/docker/stop-engine.sh             # the counterpart: stops the engine this script started
+#
+# 1. Engine: the one DOCKER_HOST (or the default socket) names when it answers; otherwise a private
+#    dockerd under $LOGKV_DOCKER_DIR whose HTTP(S) proxy is a closed loopback port, so that any
+#    pull fails at once and visibly instead of hanging.
+# 2. Base images, built from Debian packages with debootstrap and tagged with the public names the
+#    Dockerfiles use: eclipse-temurin:17-jre (Debian's OpenJDK 17 JRE) and nginx:stable (Debian's
+#    nginx-light and envsubst). They stand in for the registry's images; skipped when present.
+# 3. Project images, from the Dockerfiles the project owns (classic builder, no --pull): unchanged
+#    inputs reuse the layer cache, so a second run rebuilds nothing. The jars must be built first
+#    (`mvn -q package -DskipTests`); the script runs that when they are missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
+MIRROR=${LOGKV_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+CLOSED_PROXY=http://127.0.0.1:9   # the discard port: nothing listens there
+declare -a SUMMARY=()
+
+say() { printf '[prepare-images] %s\n' "$*"; }
+fail() { printf '[prepare-images] FAILED: %s\n' "$*" >&2; exit 1; }
+note() { SUMMARY+=("$(printf '%-26s %s' "$1" "$2")"); }
+
+need_tools() {
+  local missing=()
+  command -v docker >/dev/null || missing+=(docker.io)
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  if ((${#missing[@]})); then
+    [[ $(id -u) == 0 ]] || fail "missing ${missing[*]}; install them: sudo apt-get install -y docker.io debootstrap"
+    say "installing ${missing[*]} from Debian"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io debootstrap >/dev/null
+  fi
+}
+
+engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+start_engine() {
+  mkdir -p "$D"
+  if [[ -n ${DOCKER_HOST:-} ]] && engine_answers; then
+    note engine "existing, at $DOCKER_HOST"
+    return
+  fi
+  export DOCKER_HOST="unix://$D/docker.sock"
+  if engine_answers; then
+    note engine "private dockerd already running (pid $(cat "$D/dockerd.pid" 2>/dev/null)), $DOCKER_HOST"
+  else
+    unset DOCKER_HOST
+    if [[ -S /var/run/docker.sock ]] && engine_answers; then
+      note engine "existing, at the default socket"
+      printf 'unset DOCKER_HOST\n' > "$D/env"
+      return
+    fi
+    [[ $(id -u) == 0 ]] || fail "no Docker engine answers and starting one needs root"
+    export DOCKER_HOST="unix://$D/docker.sock"
+    say "starting a private dockerd in $D (pulls go to the closed proxy $CLOSED_PROXY)"
+    rm -f "$D/docker.sock" "$D/dockerd.pid"
+    HTTP_PROXY=$CLOSED_PROXY HTTPS_PROXY=$CLOSED_PROXY NO_PROXY= \
+      setsid dockerd --storage-driver=overlay2 --data-root "$D/root" --exec-root "$D/exec" \
+      -H "$DOCKER_HOST" --pidfile "$D/dockerd.pid" >"$D/dockerd.log" 2>&1 </dev/null &
+    for _ in $(seq 1 60); do
+      engine_answers && break
+      sleep 0.5
+    done
+    engine_answers || fail "dockerd did not answer within 30 s; its log: $D/dockerd.log"
+    touch "$D/started-by-logkv"
+    note engine "private dockerd started (pid $(cat "$D/dockerd.pid")), $DOCKER_HOST"
+  fi
+  printf 'export DOCKER_HOST=%s\n' "$DOCKER_HOST" > "$D/env"
+}
+
+check_pulls_refused() {
+  # Only meaningful on the private engine, whose proxy is the closed port.
+  [[ -f $D/started-by-logkv ]] || return 0
+  local t0 t1
+  t0=$(date +%s%N)
+  if timeout 30 docker pull logkv-pull-check/none:latest >/dev/null 2>&1; then
+    fail "a pull succeeded; this engine is not isolated from registries"
+  fi
+  t1=$(date +%s%N)
+  note "pull attempt" "refused in $(( (t1 - t0) / 1000000 )) ms (as intended: nothing is ever pulled)"
+}
+
+base_image() { # tag, packages to include
+  local tag=$1 include=$2 rootfs
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    note "$tag" "present ($(docker image inspect -f '{{.Id}}' "$tag" | cut -c8-19))"
+    return
+  fi
+  [[ $(id -u) == 0 ]] || fail "building $tag with debootstrap needs root"
+  rootfs=$(mktemp -d "$D/rootfs.XXXXXX")
+  say "debootstrap $SUITE with $include for $tag (about a minute)"
+  local t0=$SECONDS
+  debootstrap --variant=minbase --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$D/debootstrap-${tag//[:\/]/_}.log" 2>&1 \
+    || fail "debootstrap for $tag failed; its log: $D/debootstrap-${tag//[:\/]/_}.log"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV LANG=C.UTF-8' \
+    --message "logkv stand-in for $tag: Debian $SUITE packages $include" - "$tag" >/dev/null
+  rm -rf "$rootfs"
+  note "$tag" "built from Debian packages in $((SECONDS - t0)) s"
+}
+
+jars_present() {
+  [[ -f $ROOT/store/target/logkv-store.jar && -f $ROOT/kafka-local/target/logkv-kafka-local.jar \
+    && -d $ROOT/kafka-local/target/lib && -f $ROOT/chaos/target/logkv-chaos.jar && -d $ROOT/chaos/target/lib ]]
+}
+
+project_image() { # tag, dockerfile
+  local tag=$1 file=$2 before after
+  before=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
+  docker build -q -f "$ROOT/$file" -t "$tag" "$ROOT" >"$D/build.log" 2>&1 \
+    || { cat "$D/build.log" >&2; fail "building $tag from $file failed"; }
+  after=$(docker image inspect -f '{{.Id}}' "$tag")
+  if [[ $before == "$after" ]]; then
+    note "$tag" "unchanged (${after:7:12}), from $file"
+  else
+    note "$tag" "built (${after:7:12}), from $file"
+  fi
+}
+
+need_tools
+start_engine
+check_pulls_refused
+base_image eclipse-temurin:17-jre openjdk-17-jre-headless
+base_image nginx:stable nginx-light,gettext-base
+if ! jars_present; then
+  say "the jars are missing: mvn -q -B package -DskipTests"
+  (cd "$ROOT" && mvn -q -B -ntp package -DskipTests)
+fi
+project_image logkv/node:dev store/Dockerfile
+project_image logkv/kafka:dev kafka-local/Dockerfile
+project_image logkv/nginx:dev nginx/Dockerfile
+project_image logkv/toxiproxy:dev chaos/Dockerfile
+
+say "summary"
+for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done
+say "for docker, docker-compose and the tests: source $D/env"

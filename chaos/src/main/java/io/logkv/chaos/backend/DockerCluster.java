@@ -1,0 +1,496 @@
+package io.logkv.chaos.backend;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import eu.rekawek.toxiproxy.Proxy;
+import eu.rekawek.toxiproxy.ToxiproxyClient;
+import eu.rekawek.toxiproxy.model.Toxic;
+import eu.rekawek.toxiproxy.model.ToxicDirection;
+import io.logkv.kafkalocal.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.lifecycle.Startables;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A chaos cluster in containers: one Kafka broker, the project's Toxiproxy-API server, the nodes
+ * and nginx, on two networks of their own.
+ *
+ * <pre>
+ *   nginx --[front]-- n1..nN --[back]-- toxiproxy --[back]-- kafka
+ * </pre>
+ *
+ * <p>Node {@code i} bootstraps at {@code toxiproxy:19101+i}, a proxy to the broker listener
+ * {@code kafka:9101+i} that advertises that same proxy address, so all of a node's Kafka traffic
+ * crosses its own proxy (latency toxics) and the back network (a partition is a real {@code
+ * network disconnect}). The front network carries only nginx's traffic to the nodes, so a node
+ * can be cut from nginx while it keeps Kafka. Every container has a fixed address on each network
+ * and every node a fixed host port, because a reconnected or restarted container must come back
+ * where nginx (which resolves its upstreams once) and the test's probes expect it.
+ */
+final class DockerCluster implements ChaosCluster {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerCluster.class);
+  private static final int NODE_PORT = 8081;
+  private static final int NGINX_PORT = 8080;
+  private static final int API_PORT = 8474;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  private final DockerClient docker = DockerClientFactory.instance().client();
+  private final ClusterSpec spec;
+  private final String prefix = "logkv-chaos-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+  private final Path logDir;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<OwnNetwork> networks = new ArrayList<>();
+  private final List<GenericContainer<?>> nodes = new ArrayList<>();
+  private final List<Integer> nodeHostPorts = new ArrayList<>();
+  private final List<Proxy> proxies = new ArrayList<>();
+  private OwnNetwork back;
+  private OwnNetwork front;
+  private GenericContainer<?> kafka;
+  private GenericContainer<?> toxiproxy;
+  private GenericContainer<?> nginx;
+  private int brokerStarts;
+  private boolean closed;
+
+  private DockerCluster(ClusterSpec spec) {
+    this.spec = spec;
+    this.logDir = spec.dataDir().resolve("logs");
+  }
+
+  static DockerCluster start(ClusterSpec spec) {
+    DockerCluster c = new DockerCluster(spec);
+    try {
+      Files.createDirectories(c.logDir);
+      c.startAll();
+      return c;
+    } catch (IOException e) {
+      c.close();
+      throw new UncheckedIOException("creating " + c.logDir + " failed", e);
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    back = OwnNetwork.create(docker, prefix + "-back");
+    networks.add(back);
+    front = OwnNetwork.create(docker, prefix + "-front");
+    networks.add(front);
+
+    String listeners = IntStream.range(0, spec.nodes())
+        .mapToObj(i -> "N" + (i + 1) + ":" + brokerPort(i) + ":toxiproxy:" + proxyPort(i))
+        .collect(Collectors.joining(","));
+    kafka = container(DockerBackend.KAFKA_IMAGE, "kafka", back, "kafka", 10)
+        .withEnv("LOGKV_KAFKA_ADVERTISED_HOST", "kafka")
+        .withEnv("LOGKV_KAFKA_LISTENERS", listeners)
+        .waitingFor(Wait.forLogMessage(".*broker up.*", 1).withStartupTimeout(START_TIMEOUT));
+    toxiproxy = container(DockerBackend.TOXIPROXY_IMAGE, "toxiproxy", back, "toxiproxy", 11)
+        .withExposedPorts(API_PORT)
+        .waitingFor(Wait.forHttp("/proxies").forPort(API_PORT).withStartupTimeout(START_TIMEOUT));
+    Startables.deepStart(kafka, toxiproxy).join();
+    brokerStarts = 1;
+
+    ToxiproxyClient api = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getMappedPort(API_PORT));
+    for (int i = 0; i < spec.nodes(); i++) {
+      try {
+        proxies.add(api.createProxy("kafka-" + nodeId(i), "0.0.0.0:" + proxyPort(i), "kafka:" + brokerPort(i)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("creating the Kafka proxy of " + nodeId(i) + " failed", e);
+      }
+    }
+
+    for (int i = 0; i < spec.nodes(); i++) {
+      int index = i;
+      int hostPort = FreePorts.next();
+      nodeHostPorts.add(hostPort);
+      NodeContainer node =
+          new NodeContainer(containerId -> connect(containerId, front, nodeId(index), nodeHost(index)));
+      node.withNetwork(back)
+          .withNetworkAliases(nodeId(i))
+          .withExposedPorts(NODE_PORT)
+          .withCreateContainerCmdModifier(cmd -> {
+            cmd.withName(prefix + "-" + nodeId(index)).withIpv4Address(back.address(nodeHost(index)));
+            cmd.getHostConfig().withPortBindings(
+                new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(NODE_PORT)));
+          })
+          .withEnv("LOGKV_BOOTSTRAP_SERVERS", "toxiproxy:" + proxyPort(i))
+          .withEnv("LOGKV_NODE_ID", nodeId(i))
+          .withEnv("LOGKV_PORT", Integer.toString(NODE_PORT))
+          .withCommand(spec.nodeArgs().toArray(new String[0]))
+          .waitingFor(Wait.forHttp("/health/ready").forPort(NODE_PORT).withStartupTimeout(START_TIMEOUT));
+      nodes.add(node);
+    }
+    Startables.deepStart(nodes).join();
+
+    String servers = IntStream.range(0, spec.nodes())
+        .mapToObj(i -> "        server " + nodeId(i) + ":" + NODE_PORT + " max_fails=1 fail_timeout=2s;")
+        .collect(Collectors.joining("\n"));
+    long readTimeout = spec.balancerTimeout().toMillis();
+    nginx = container(DockerBackend.NGINX_IMAGE, "nginx", front, "nginx", 10)
+        .withExposedPorts(NGINX_PORT)
+        .withEnv("LOGKV_NGINX_SERVERS", servers)
+        .withEnv("LOGKV_NGINX_READ_TIMEOUT", readTimeout + "ms")
+        .withEnv("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout) + "ms")
+        .waitingFor(Wait.forHttp("/nginx-health").forPort(NGINX_PORT).withStartupTimeout(START_TIMEOUT));
+    nginx.start();
+    LOG.info("docker cluster {} up: nginx at {}, nodes at {}", prefix, balancerUrl(),
+        IntStream.range(0, size()).mapToObj(this::nodeUrl).toList());
+  }
+
+  /** A container on {@code network} at host number {@code host} of its subnet. */
+  private GenericContainer<?> container(String image, String name, OwnNetwork network, String alias, int host) {
+    return new GenericContainer<>(DockerImageName.parse(image))
+        .withNetwork(network)
+        .withNetworkAliases(alias)
+        .withCreateContainerCmdModifier(cmd -> cmd.withName(prefix + "-" + name).withIpv4Address(network.address(host)));
+  }
+
+  private void connect(String containerId, OwnNetwork network, String alias, int host) {
+    docker.connectToNetworkCmd()
+        .withNetworkId(network.getId())
+        .withContainerId(containerId)
+        .withContainerNetwork(new ContainerNetwork()
+            .withAliases(alias)
+            .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(network.address(host))))
+        .exec();
+  }
+
+  private boolean connected(GenericContainer<?> c, OwnNetwork network) {
+    InspectContainerResponse info = docker.inspectContainerCmd(c.getContainerId()).exec();
+    return info.getNetworkSettings().getNetworks().values().stream()
+        .anyMatch(n -> network.getId().equals(n.getNetworkID()));
+  }
+
+  private static int brokerPort(int i) {
+    return 9101 + i;
+  }
+
+  private static int proxyPort(int i) {
+    return 19101 + i;
+  }
+
+  private static int nodeHost(int i) {
+    return 21 + i;
+  }
+
+  // ---- what a scenario sees
+
+  @Override
+  public String balancerUrl() {
+    return "http://" + nginx.getHost() + ":" + nginx.getMappedPort(NGINX_PORT);
+  }
+
+  @Override
+  public int size() {
+    return spec.nodes();
+  }
+
+  @Override
+  public String nodeId(int i) {
+    return "n" + (i + 1);
+  }
+
+  @Override
+  public String nodeUrl(int i) {
+    return "http://" + nodes.get(i).getHost() + ":" + nodeHostPorts.get(i);
+  }
+
+  @Override
+  public void killNode(int i) {
+    kill(nodes.get(i));
+  }
+
+  @Override
+  public void stopNode(int i) {
+    docker.stopContainerCmd(nodes.get(i).getContainerId()).withTimeout(30).exec();
+  }
+
+  @Override
+  public void startNode(int i) {
+    docker.startContainerCmd(nodes.get(i).getContainerId()).exec();
+  }
+
+  @Override
+  public void awaitNodeReady(int i, Duration timeout) {
+    URI ready = URI.create(nodeUrl(i) + "/health/ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r = http.send(
+            HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + nodeId(i), e);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException(nodeId(i) + " was not ready within " + timeout + "; logs in " + logDir);
+  }
+
+  @Override
+  public void pauseNode(int i) {
+    docker.pauseContainerCmd(nodes.get(i).getContainerId()).exec();
+  }
+
+  @Override
+  public void resumeNode(int i) {
+    InspectContainerResponse.ContainerState state = state(nodes.get(i));
+    if (Boolean.TRUE.equals(state.getPaused())) {
+      docker.unpauseContainerCmd(nodes.get(i).getContainerId()).exec();
+    }
+  }
+
+  @Override
+  public boolean nodeAlive(int i) {
+    return Boolean.TRUE.equals(state(nodes.get(i)).getRunning());
+  }
+
+  @Override
+  public boolean brokerAlive() {
+    return Boolean.TRUE.equals(state(kafka).getRunning());
+  }
+
+  @Override
+  public void killBroker() {
+    kill(kafka);
+  }
+
+  @Override
+  public void startBroker() {
+    docker.startContainerCmd(kafka.getContainerId()).exec();
+    brokerStarts++;
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (brokerUpLines() < brokerStarts) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Kafka container did not come back within " + START_TIMEOUT);
+      }
+      sleep(200);
+    }
+  }
+
+  private long brokerUpLines() {
+    return kafka.getLogs().lines().filter(l -> l.contains("broker up")).count();
+  }
+
+  @Override
+  public void cutFromKafka(int i) {
+    docker.disconnectFromNetworkCmd().withNetworkId(back.getId()).withContainerId(nodes.get(i).getContainerId())
+        .withForce(true).exec();
+  }
+
+  @Override
+  public void delayKafka(int i, long millis) {
+    try {
+      proxies.get(i).toxics().latency("slow-" + nodeId(i), ToxicDirection.DOWNSTREAM, millis);
+    } catch (IOException e) {
+      throw new UncheckedIOException("slowing " + nodeId(i) + "'s Kafka link failed", e);
+    }
+  }
+
+  @Override
+  public void cutFromBalancer(int i) {
+    docker.disconnectFromNetworkCmd().withNetworkId(front.getId()).withContainerId(nodes.get(i).getContainerId())
+        .withForce(true).exec();
+  }
+
+  @Override
+  public boolean canCutFromBalancer() {
+    return true;
+  }
+
+  @Override
+  public void healLinks(int i) {
+    GenericContainer<?> node = nodes.get(i);
+    if (!connected(node, back)) {
+      connect(node.getContainerId(), back, nodeId(i), nodeHost(i));
+    }
+    if (!connected(node, front)) {
+      connect(node.getContainerId(), front, nodeId(i), nodeHost(i));
+    }
+    Proxy p = proxies.get(i);
+    try {
+      for (Toxic t : p.toxics().getAll()) {
+        t.remove();
+      }
+      p.enable();
+    } catch (IOException e) {
+      throw new UncheckedIOException("healing " + nodeId(i) + "'s Kafka proxy failed", e);
+    }
+  }
+
+  @Override
+  public Map<String, String> describe() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("backend", "docker: Testcontainers " + GenericContainer.class.getPackage().getImplementationVersion()
+        + " on " + DockerClientFactory.instance().getInfo().getServerVersion() + " (" + DockerClientFactory.instance().getInfo().getName()
+        + "), images " + String.join(", ", DockerBackend.IMAGES));
+    d.put("faults", "docker kill / stop / start of containers, docker pause (cgroup freezer) for a hung node,"
+        + " network disconnect from the Kafka network or from nginx's network for partitions,"
+        + " Toxiproxy latency toxics (the project's Toxiproxy-API server, in a container) on each node's Kafka link");
+    return d;
+  }
+
+  @Override
+  public Path logDir() {
+    return logDir;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<GenericContainer<?>> all = new ArrayList<>(nodes);
+    all.add(nginx);
+    all.add(toxiproxy);
+    all.add(kafka);
+    for (GenericContainer<?> c : all) {
+      if (c == null || c.getContainerId() == null) {
+        continue;
+      }
+      String name = c.getContainerName().replaceFirst("^/", "").replace(prefix + "-", "");
+      try {
+        Files.writeString(logDir.resolve(name + ".log"), c.getLogs(), StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not save the log of {}: {}", name, e.toString());
+      }
+      try {
+        c.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove container {}: {}", name, e.toString());
+      }
+    }
+    for (OwnNetwork n : networks) {
+      n.close();
+    }
+  }
+
+  private void kill(GenericContainer<?> c) {
+    docker.killContainerCmd(c.getContainerId()).exec();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Boolean.TRUE.equals(state(c).getRunning()) && System.nanoTime() < deadline) {
+      sleep(50);
+    }
+  }
+
+  private InspectContainerResponse.ContainerState state(GenericContainer<?> c) {
+    return docker.inspectContainerCmd(c.getContainerId()).exec().getState();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** A node: created on the back network, joined to the front one before it starts. */
+  private static final class NodeContainer extends GenericContainer<NodeContainer> {
+    private final java.util.function.Consumer<String> onCreated;
+
+    NodeContainer(java.util.function.Consumer<String> onCreated) {
+      super(DockerImageName.parse(DockerBackend.NODE_IMAGE));
+      this.onCreated = onCreated;
+    }
+
+    @Override
+    protected void containerIsCreated(String containerId) {
+      onCreated.accept(containerId);
+    }
+  }
+
+  /**
+   * A bridge network with a /24 subnet of its own, so that containers get fixed addresses; the
+   * subnet is drawn at random in 10.213.0.0/16 and drawn again if the engine already uses it.
+   */
+  private static final class OwnNetwork implements Network {
+    private final DockerClient docker;
+    private final String id;
+    private final String subnetPrefix;
+
+    private OwnNetwork(DockerClient docker, String id, String subnetPrefix) {
+      this.docker = docker;
+      this.id = id;
+      this.subnetPrefix = subnetPrefix;
+    }
+
+    static OwnNetwork create(DockerClient docker, String name) {
+      RuntimeException last = null;
+      for (int attempt = 0; attempt < 8; attempt++) {
+        String prefix = "10.213." + ThreadLocalRandom.current().nextInt(256) + ".";
+        try {
+          String id = docker.createNetworkCmd()
+              .withName(name)
+              .withDriver("bridge")
+              .withIpam(new com.github.dockerjava.api.model.Network.Ipam()
+                  .withConfig(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(prefix + "0/24")))
+              .exec()
+              .getId();
+          return new OwnNetwork(docker, id, prefix);
+        } catch (ConflictException | com.github.dockerjava.api.exception.BadRequestException e) {
+          last = e; // the subnet overlaps one in use: draw another
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+          if (!String.valueOf(e.getMessage()).contains("overlap")) {
+            throw e;
+          }
+          last = e;
+        }
+      }
+      throw new IllegalStateException("could not create network " + name + " with a free subnet", last);
+    }
+
+    String address(int host) {
+      return subnetPrefix + host;
+    }
+
+    @Override
+    public String getId() {
+      return id;
+    }
+
+    @Override
+    public void close() {
+      try {
+        docker.removeNetworkCmd(id).exec();
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove network {}: {}", id, e.toString());
+      }
+    }
+  }
+}
