@@ -5,15 +5,19 @@
 #   source "${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}/env"   # DOCKER_HOST for docker, compose, tests
 #   chaos/docker/stop-engine.sh             # the counterpart: stops the engine this script started
 #
-# 1. Engine: the one DOCKER_HOST (or the default socket) names when it answers; otherwise a private
-#    dockerd under $LOGKV_DOCKER_DIR whose HTTP(S) proxy is a closed loopback port, so that any
-#    pull fails at once and visibly instead of hanging.
+# 1. Engine: the one DOCKER_HOST names when it is set and answers; otherwise a private dockerd
+#    under $LOGKV_DOCKER_DIR whose HTTP(S) proxy is a closed loopback port, so that any pull fails
+#    at once and visibly instead of hanging. A system-wide engine is not used unless DOCKER_HOST
+#    names it: its pulls would go out.
 # 2. Base images, built from Debian packages with debootstrap and tagged with the public names the
 #    Dockerfiles use: eclipse-temurin:17-jre (Debian's OpenJDK 17 JRE) and nginx:stable (Debian's
 #    nginx-light and envsubst). They stand in for the registry's images; skipped when present.
 # 3. Project images, from the Dockerfiles the project owns (classic builder, no --pull): unchanged
 #    inputs reuse the layer cache, so a second run rebuilds nothing. The jars must be built first
 #    (`mvn -q package -DskipTests`); the script runs that when they are missing.
+#
+# Exit status: 0 done; 3 no engine could be reached or started here (CI then reports the Docker
+# stage as not run, with this script's reason); anything else, a real failure.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +29,7 @@ declare -a SUMMARY=()
 
 say() { printf '[prepare-images] %s\n' "$*"; }
 fail() { printf '[prepare-images] FAILED: %s\n' "$*" >&2; exit 1; }
+no_engine() { printf '[prepare-images] NO ENGINE: %s\n' "$*" >&2; exit 3; }
 note() { SUMMARY+=("$(printf '%-26s %s' "$1" "$2")"); }
 
 need_tools() {
@@ -33,9 +38,13 @@ need_tools() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   if ((${#missing[@]})); then
-    [[ $(id -u) == 0 ]] || fail "missing ${missing[*]}; install them: sudo apt-get install -y docker.io debootstrap"
+    [[ $(id -u) == 0 ]] || no_engine "missing ${missing[*]}; install them: sudo apt-get install -y docker.io debootstrap"
     say "installing ${missing[*]} from Debian"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io debootstrap >/dev/null
+    # Keep the package from starting a system-wide dockerd: this script runs its own.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null) \
+      || { rm -f /usr/sbin/policy-rc.d; no_engine "apt-get could not install docker.io and debootstrap"; }
+    rm -f /usr/sbin/policy-rc.d
   fi
 }
 
@@ -51,14 +60,7 @@ start_engine() {
   if engine_answers; then
     note engine "private dockerd already running (pid $(cat "$D/dockerd.pid" 2>/dev/null)), $DOCKER_HOST"
   else
-    unset DOCKER_HOST
-    if [[ -S /var/run/docker.sock ]] && engine_answers; then
-      note engine "existing, at the default socket"
-      printf 'unset DOCKER_HOST\n' > "$D/env"
-      return
-    fi
-    [[ $(id -u) == 0 ]] || fail "no Docker engine answers and starting one needs root"
-    export DOCKER_HOST="unix://$D/docker.sock"
+    [[ $(id -u) == 0 ]] || no_engine "no Docker engine answers and starting one needs root"
     say "starting a private dockerd in $D (pulls go to the closed proxy $CLOSED_PROXY)"
     rm -f "$D/docker.sock" "$D/dockerd.pid"
     HTTP_PROXY=$CLOSED_PROXY HTTPS_PROXY=$CLOSED_PROXY NO_PROXY= \
@@ -68,7 +70,8 @@ start_engine() {
       engine_answers && break
       sleep 0.5
     done
-    engine_answers || fail "dockerd did not answer within 30 s; its log: $D/dockerd.log"
+    engine_answers || no_engine "dockerd did not answer within 30 s; the end of its log ($D/dockerd.log):
+$(tail -5 "$D/dockerd.log")"
     touch "$D/started-by-logkv"
     note engine "private dockerd started (pid $(cat "$D/dockerd.pid")), $DOCKER_HOST"
   fi

@@ -1,5 +1,7 @@
 package io.logkv.kafkalocal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,13 +21,16 @@ import org.slf4j.LoggerFactory;
  *       {@code NAME:port:advertisedHost:advertisedPort} (e.g. one per node, advertised at its proxy)
  *   <li>{@code LOGKV_KAFKA_HEAP} (512m): the broker's -Xmx
  * </ul>
+ *
+ * <p>The file {@code ready} in the data directory exists while the broker answers: removed at
+ * start, written once it does, for a container health check.
  */
 public final class BrokerMain {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerMain.class);
 
   private BrokerMain() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     Map<String, String> env = System.getenv();
     Path dataDir = Path.of(env.getOrDefault("LOGKV_KAFKA_DATA_DIR", "/var/lib/kafka"));
     KafkaBroker.Builder b =
@@ -44,9 +49,19 @@ public final class BrokerMain {
         b.listener(KafkaBroker.Listener.parse(l));
       }
     }
+    Path ready = dataDir.resolve("ready");
+    Files.deleteIfExists(ready);
     KafkaBroker broker = b.build();
-    Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "broker-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      broker.stop();
+      try {
+        Files.deleteIfExists(ready);
+      } catch (IOException e) {
+        LOG.warn("could not remove {}: {}", ready, e.toString());
+      }
+    }, "broker-stop"));
     broker.start();
+    Files.writeString(ready, "ready\n");
     LOG.info("broker up; listeners {}", listeners.isEmpty() ? "PLAINTEXT only" : listeners);
     while (broker.isAlive()) {
       Thread.sleep(Duration.ofMillis(500).toMillis());

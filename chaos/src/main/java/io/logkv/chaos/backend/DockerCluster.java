@@ -360,6 +360,8 @@ final class DockerCluster implements ChaosCluster {
     d.put("faults", "docker kill / stop / start of containers, docker pause (cgroup freezer) for a hung node,"
         + " network disconnect from the Kafka network or from nginx's network for partitions,"
         + " Toxiproxy latency toxics (the project's Toxiproxy-API server, in a container) on each node's Kafka link");
+    d.put("pause", "docker pause (cgroup freezer), then unpause");
+    d.put("kafka cut", "its container disconnected from the Kafka network");
     return d;
   }
 

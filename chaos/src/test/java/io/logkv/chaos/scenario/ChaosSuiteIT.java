@@ -139,6 +139,11 @@ class ChaosSuiteIT {
     ChaosReport.write(results, header, ORDER);
   }
 
+  /** How this backend makes a fault, e.g. "pause": SIGSTOP or docker pause. */
+  private String how(String fault) {
+    return cluster.describe().getOrDefault(fault, fault);
+  }
+
   private ScenarioRun begin(String name, String fault) {
     ran.add(name);
     return ScenarioRun.begin(cluster, name, fault, results, histories);
@@ -191,11 +196,11 @@ class ChaosSuiteIT {
   @Order(3)
   @Timeout(120)
   void nodePause_failsOverAndLosesNothing() {
-    ScenarioRun run = begin("node-pause", "SIGSTOP n3 for 10 s under load, then SIGCONT.");
+    ScenarioRun run = begin("node-pause", "n3 frozen (" + how("pause") + ") for 10 s under load, then thawed.");
     run.startWorkload();
     run.hold(Duration.ofSeconds(3));
     long before = run.history().nanoTime();
-    RunningFault fault = run.startFault("pause-n3", "SIGSTOP n3 for 10 s");
+    RunningFault fault = run.startFault("pause-n3", "n3 frozen for 10 s: " + how("pause"));
     cluster.pauseNode(2);
     run.hold(Duration.ofSeconds(10));
     long t0 = System.nanoTime();
@@ -235,7 +240,7 @@ class ChaosSuiteIT {
   @Timeout(120)
   void nodeCutFromKafka_refusesStaleStrongReadsAndCatchesUp() {
     ScenarioRun run = begin("node-cut-from-kafka",
-        "n3's link to Kafka disabled at the proxy for ~8 s under load; n3 probed directly meanwhile.");
+        "n3 cut off Kafka (" + how("kafka cut") + ") for ~8 s under load; n3 probed directly meanwhile.");
     String key = run.key(0) + "-probe";
     int n3 = 2;
     Ops viaN3 = run.direct(n3);
@@ -247,7 +252,7 @@ class ChaosSuiteIT {
     run.expect("a write through n3 succeeds before the cut", viaN3.put(p3, key, before, new Session()).op().isOk());
     run.hold(Duration.ofSeconds(2));
 
-    RunningFault fault = run.startFault("cut-n3", "n3's Kafka proxy disabled (connections closed and refused)");
+    RunningFault fault = run.startFault("cut-n3", "n3 cut off Kafka: " + how("kafka cut"));
     cluster.cutFromKafka(n3);
     run.hold(Duration.ofSeconds(4)); // past the 3 s of broker silence after which n3 refuses writes
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Brings docker-compose.yml up with the locally built images, writes a key through nginx, reads it
+# back from every node, and takes everything down again (volumes included), whatever happened.
+#
+#   chaos/docker/prepare-images.sh && chaos/docker/compose-check.sh
+#
+# Uses the engine prepare-images.sh prepared ($LOGKV_DOCKER_DIR/env) and docker-compose 1.29 (or
+# the compose plugin). Never builds or pulls: the images must be there. Host ports are chosen free
+# (LOGKV_PORT_NGINX, LOGKV_PORT_N1..N3), so it runs beside anything else on 8080-8083.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
+PROJECT=logkvcheck$$
+say() { printf '[compose-check] %s\n' "$*"; }
+fail() { printf '[compose-check] FAILED: %s\n' "$*" >&2; exit 1; }
+
+[[ -f $D/env ]] && source "$D/env"
+if docker compose version >/dev/null 2>&1; then
+  COMPOSE=(docker compose)
+elif command -v docker-compose >/dev/null; then
+  COMPOSE=(docker-compose)
+else
+  fail "no compose client: apt-get install docker-compose (or the docker compose plugin)"
+fi
+for image in logkv/node:dev logkv/kafka:dev logkv/nginx:dev; do
+  docker image inspect "$image" >/dev/null 2>&1 || fail "image $image is missing: run chaos/docker/prepare-images.sh"
+done
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+export LOGKV_PORT_NGINX=$(free_port) LOGKV_PORT_N1=$(free_port) LOGKV_PORT_N2=$(free_port) LOGKV_PORT_N3=$(free_port)
+compose() { "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" "$@"; }
+
+down() {
+  local rc=$?
+  if ((rc != 0)); then
+    say "logs of the failed run:"
+    compose logs --no-color --tail=40 2>&1 | sed 's/^/  /' || true
+  fi
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  if [[ -n $(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT") ]]; then
+    say "containers of $PROJECT are left behind"; rc=1
+  fi
+  say "down: containers, network and volumes of $PROJECT removed"
+  exit $rc
+}
+trap down EXIT
+
+t0=$SECONDS
+say "up: ${COMPOSE[*]} -p $PROJECT up -d --no-build (nginx on 127.0.0.1:$LOGKV_PORT_NGINX)"
+compose up -d --no-build >/dev/null 2>&1 || { compose up -d --no-build; fail "compose up failed"; }
+
+wait_200() { # url, what
+  for _ in $(seq 1 240); do
+    [[ $(curl -s -o /dev/null -m 2 -w '%{http_code}' "$1") == 200 ]] && return 0
+    sleep 0.5
+  done
+  fail "$2 did not answer 200 at $1 within 120 s"
+}
+wait_200 "http://127.0.0.1:$LOGKV_PORT_NGINX/nginx-health" nginx
+for n in 1 2 3; do
+  port_var=LOGKV_PORT_N$n
+  wait_200 "http://127.0.0.1:${!port_var}/health/ready" "n$n"
+done
+say "ready: nginx and 3 nodes in $((SECONDS - t0)) s"
+
+value="compose-check-$(date +%s%N)"
+reply=$(curl -s -D - -o /dev/null -m 10 -X PUT --data-binary "$value" "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check")
+status=$(printf '%s' "$reply" | head -1 | awk '{print $2}')
+position=$(printf '%s' "$reply" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-log-position"{print $2}')
+[[ $status == 200 && -n $position ]] || fail "PUT through nginx answered '$status' (position '$position')"
+say "PUT through nginx: 200 at position $position"
+for n in 1 2 3; do
+  port_var=LOGKV_PORT_N$n
+  got=$(curl -s -m 10 -H "X-Min-Position: $position" "http://127.0.0.1:${!port_var}/keys/compose-check")
+  [[ $got == "$value" ]] || fail "n$n answered '$got' instead of '$value'"
+  say "GET from n$n (X-Min-Position $position): the value written"
+done
+say "PASSED in $((SECONDS - t0)) s"
