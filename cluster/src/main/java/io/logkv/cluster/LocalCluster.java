@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntBinaryOperator;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class LocalCluster implements AutoCloseable {
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
       nodes.add(new NodeProcess(id, port, bootstrap == null ? broker.bootstrapServers() : bootstrap,
           dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs, b.nodeClassPath));
-      ports.add(port);
+      ports.add(b.nginxUpstream == null ? port : b.nginxUpstream.applyAsInt(i, port));
     }
     Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
     this.nginx = nginxBinary
@@ -154,6 +155,7 @@ public final class LocalCluster implements AutoCloseable {
     private List<String> nodeJvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
     private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
     private IntFunction<String> nodeBootstrap;
+    private IntBinaryOperator nginxUpstream;
     private String nodeClassPath;
 
     /**
@@ -234,6 +236,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The bootstrap address node {@code i} (0-based) uses instead of the broker's own. */
+    /**
+     * Where nginx sends node {@code i}'s traffic, given the node's port: for a proxy in between
+     * (the chaos suite cuts a node from nginx that way). By default, the node's own port.
+     */
+    public Builder nginxUpstream(IntBinaryOperator portForNode) {
+      this.nginxUpstream = portForNode;
+      return this;
+    }
+
     public Builder nodeBootstrap(IntFunction<String> bootstrapForNode) {
       this.nodeBootstrap = bootstrapForNode;
       return this;

@@ -60,8 +60,9 @@ public interface ChaosCluster extends AutoCloseable {
   void delayKafka(int i, long millis);
 
   /**
-   * Cuts node {@code i} off the balancer while it keeps its link to Kafka. Docker only (the node
-   * leaves nginx's network); see {@link #canCutFromBalancer()}.
+   * Cuts node {@code i} off the balancer while it keeps its link to Kafka: local, the proxy on
+   * nginx's link to it is disabled; Docker, its container leaves nginx's network. See {@link
+   * #canCutFromBalancer()}.
    */
   void cutFromBalancer(int i);
 

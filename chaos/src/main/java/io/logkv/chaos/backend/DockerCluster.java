@@ -2,15 +2,14 @@ package io.logkv.chaos.backend;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import eu.rekawek.toxiproxy.model.Toxic;
-import eu.rekawek.toxiproxy.model.ToxicDirection;
+import io.logkv.chaos.fault.ProxyFaults;
 import io.logkv.kafkalocal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -313,11 +313,7 @@ final class DockerCluster implements ChaosCluster {
 
   @Override
   public void delayKafka(int i, long millis) {
-    try {
-      proxies.get(i).toxics().latency("slow-" + nodeId(i), ToxicDirection.DOWNSTREAM, millis);
-    } catch (IOException e) {
-      throw new UncheckedIOException("slowing " + nodeId(i) + "'s Kafka link failed", e);
-    }
+    ProxyFaults.delay(proxies.get(i), nodeId(i), millis);
   }
 
   @Override
@@ -340,15 +336,7 @@ final class DockerCluster implements ChaosCluster {
     if (!connected(node, front)) {
       connect(node.getContainerId(), front, nodeId(i), nodeHost(i));
     }
-    Proxy p = proxies.get(i);
-    try {
-      for (Toxic t : p.toxics().getAll()) {
-        t.remove();
-      }
-      p.enable();
-    } catch (IOException e) {
-      throw new UncheckedIOException("healing " + nodeId(i) + "'s Kafka proxy failed", e);
-    }
+    ProxyFaults.heal(proxies.get(i), nodeId(i));
   }
 
   @Override
@@ -362,6 +350,7 @@ final class DockerCluster implements ChaosCluster {
         + " Toxiproxy latency toxics (the project's Toxiproxy-API server, in a container) on each node's Kafka link");
     d.put("pause", "docker pause (cgroup freezer), then unpause");
     d.put("kafka cut", "its container disconnected from the Kafka network");
+    d.put("balancer cut", "its container disconnected from nginx's network");
     return d;
   }
 
@@ -424,9 +413,9 @@ final class DockerCluster implements ChaosCluster {
 
   /** A node: created on the back network, joined to the front one before it starts. */
   private static final class NodeContainer extends GenericContainer<NodeContainer> {
-    private final java.util.function.Consumer<String> onCreated;
+    private final Consumer<String> onCreated;
 
-    NodeContainer(java.util.function.Consumer<String> onCreated) {
+    NodeContainer(Consumer<String> onCreated) {
       super(DockerImageName.parse(DockerBackend.NODE_IMAGE));
       this.onCreated = onCreated;
     }
@@ -465,13 +454,11 @@ final class DockerCluster implements ChaosCluster {
               .exec()
               .getId();
           return new OwnNetwork(docker, id, prefix);
-        } catch (ConflictException | com.github.dockerjava.api.exception.BadRequestException e) {
-          last = e; // the subnet overlaps one in use: draw another
-        } catch (com.github.dockerjava.api.exception.DockerException e) {
+        } catch (DockerException e) {
           if (!String.valueOf(e.getMessage()).contains("overlap")) {
             throw e;
           }
-          last = e;
+          last = e; // the subnet overlaps one in use: draw another
         }
       }
       throw new IllegalStateException("could not create network " + name + " with a free subnet", last);

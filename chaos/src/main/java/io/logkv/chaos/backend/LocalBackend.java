@@ -1,6 +1,6 @@
 package io.logkv.chaos.backend;
 
-import io.logkv.chaos.fault.KafkaLinks;
+import io.logkv.chaos.fault.NodeLinks;
 import io.logkv.cluster.LocalCluster;
 import io.logkv.cluster.Nginx;
 import io.logkv.kafkalocal.KafkaBroker;
@@ -19,15 +19,17 @@ final class LocalBackend implements Backend {
 
   @Override
   public ChaosCluster start(ClusterSpec spec) {
-    // The proxies first: the broker's per-node listeners point at them from its first start.
-    KafkaLinks links = KafkaLinks.create(spec.nodes());
+    // The proxies first: the broker's per-node listeners point at them from its first start, and
+    // nginx reaches each node through its own proxy too.
+    NodeLinks links = NodeLinks.create(spec.nodes());
     try {
       LocalCluster.Builder b = LocalCluster.builder()
           .nodes(spec.nodes())
           .dataDir(spec.dataDir())
           .nodeArgs(spec.nodeArgs())
           .nginxReadTimeout(spec.balancerTimeout())
-          .nodeBootstrap(i -> "127.0.0.1:" + links.proxyPort(i));
+          .nodeBootstrap(i -> "127.0.0.1:" + links.proxyPort(i))
+          .nginxUpstream(links::balancerPort);
       for (int i = 0; i < spec.nodes(); i++) {
         b.brokerListener(new KafkaBroker.Listener("N" + (i + 1), links.brokerPort(i), links.proxyPort(i)));
       }
@@ -43,7 +45,7 @@ final class LocalBackend implements Backend {
     }
   }
 
-  private record Local(LocalCluster cluster, KafkaLinks kafkaLinks) implements ChaosCluster {
+  private record Local(LocalCluster cluster, NodeLinks links) implements ChaosCluster {
 
     @Override
     public String balancerUrl() {
@@ -117,36 +119,39 @@ final class LocalBackend implements Backend {
 
     @Override
     public void cutFromKafka(int i) {
-      kafkaLinks.cut(i);
+      links.cutFromKafka(i);
     }
 
     @Override
     public void delayKafka(int i, long millis) {
-      kafkaLinks.delay(i, millis);
+      links.delayKafka(i, millis);
     }
 
     @Override
     public void cutFromBalancer(int i) {
-      throw new UnsupportedOperationException("the local backend cannot cut a node from nginx (Docker can)");
+      links.cutFromBalancer(i);
     }
 
     @Override
     public boolean canCutFromBalancer() {
-      return false;
+      return links.hasBalancerLinks();
     }
 
     @Override
     public void healLinks(int i) {
-      kafkaLinks.heal(i);
+      links.heal(i);
     }
 
     @Override
     public Map<String, String> describe() {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("backend", "local: child processes on 127.0.0.1 (cluster library), nginx from the PATH");
-      d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; Kafka links through per-node proxies");
-      d.put("toxiproxy", kafkaLinks.realToxiproxy()
-          ? "real Toxiproxy at " + kafkaLinks.apiUrl() : "in-JVM Toxiproxy API server (no TOXIPROXY_URL)");
+      d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; each node's links to Kafka and from nginx through its own proxies");
+      d.put("toxiproxy", links.realToxiproxy()
+          ? "real Toxiproxy at " + links.apiUrl() : "in-JVM Toxiproxy API server (no TOXIPROXY_URL)");
+      d.put("pause", "SIGSTOP, then SIGCONT");
+      d.put("kafka cut", "its Toxiproxy proxy disabled (connections closed and refused)");
+      d.put("balancer cut", "the Toxiproxy proxy on nginx's link to it disabled (connections closed and refused)");
       return d;
     }
 
@@ -160,7 +165,7 @@ final class LocalBackend implements Backend {
       try {
         cluster.close();
       } finally {
-        kafkaLinks.close();
+        links.close();
       }
     }
   }

@@ -28,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -141,7 +140,9 @@ class ChaosSuiteIT {
 
   /** How this backend makes a fault, e.g. "pause": SIGSTOP or docker pause. */
   private String how(String fault) {
-    return cluster.describe().getOrDefault(fault, fault);
+    String how = cluster.describe().get(fault);
+    assertThat(how).as("the %s backend says how it makes '%s'", backend.name(), fault).isNotNull();
+    return how;
   }
 
   private ScenarioRun begin(String name, String fault) {
@@ -291,17 +292,17 @@ class ChaosSuiteIT {
   @Order(5)
   @Timeout(120)
   void nodeCutFromNginx_clientsFailOverAndTheNodeKeepsReplicating() {
-    Assumptions.assumeTrue(cluster.canCutFromBalancer(), () -> "node-cut-from-nginx SKIPPED on the " + backend.name()
-        + " backend, which cannot cut a node from nginx alone; the docker backend runs it");
+    assertThat(cluster.canCutFromBalancer()).as("the %s backend can cut a node from nginx", backend.name()).isTrue();
     ScenarioRun run = begin("node-cut-from-nginx",
-        "n2 disconnected from nginx's network for ~8 s under load, keeping its link to Kafka; n2 probed directly.");
+        "n2 cut from nginx (" + how("balancer cut") + ") for ~8 s under load, keeping its link to Kafka;"
+            + " n2 probed directly.");
     int n2 = 1;
     String key = run.key(0) + "-probe";
     Ops viaN1 = run.direct(0);
     Ops viaN2 = run.direct(n2);
     run.startWorkload();
     run.hold(Duration.ofSeconds(2));
-    RunningFault fault = run.startFault("cut-n2-from-nginx", "n2 disconnected from nginx's network");
+    RunningFault fault = run.startFault("cut-n2-from-nginx", "n2 cut from nginx: " + how("balancer cut"));
     cluster.cutFromBalancer(n2);
     long maxLag = 0;
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
