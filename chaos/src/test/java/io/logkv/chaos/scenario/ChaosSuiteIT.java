@@ -58,7 +58,8 @@ class ChaosSuiteIT {
       "node-cut-from-kafka", "node-cut-from-nginx", "slow-replication", "broker-restart", "full-restart");
 
   /** results/chaos for the local backend, results/chaos/docker for the docker one. */
-  private Path results = Path.of(System.getProperty("chaos.results", "../results/chaos")).toAbsolutePath().normalize();
+  private final Path resultsRoot = Path.of(System.getProperty("chaos.results", "../results/chaos")).toAbsolutePath().normalize();
+  private Path results = resultsRoot;
   private Backend backend;
   private final List<String> ran = new ArrayList<>();
   private final Path histories = Path.of("target", "chaos-histories").toAbsolutePath();
@@ -136,6 +137,7 @@ class ChaosSuiteIT {
     header.add("- known issues: promises of the issue that do not hold yet for a cause outside the chaos module;"
         + " reported here, failing the build only with `-Dchaos.strict=true`" + (ScenarioRun.strict() ? " (on in this run)" : ""));
     ChaosReport.write(results, header, ORDER);
+    ChaosReport.writeSideBySide(resultsRoot, resultsRoot.resolve("docker"), ORDER);
   }
 
   /** How this backend makes a fault, e.g. "pause": SIGSTOP or docker pause. */
