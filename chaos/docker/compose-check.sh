@@ -34,7 +34,12 @@ free_port() {
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
-export LOGKV_PORT_NGINX=$(free_port) LOGKV_PORT_N1=$(free_port) LOGKV_PORT_N2=$(free_port) LOGKV_PORT_N3=$(free_port)
+ports=()
+while ((${#ports[@]} < 4)); do
+  p=$(free_port)
+  [[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
+done
+export LOGKV_PORT_NGINX=${ports[0]} LOGKV_PORT_N1=${ports[1]} LOGKV_PORT_N2=${ports[2]} LOGKV_PORT_N3=${ports[3]}
 compose() { "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" "$@"; }
 
 down() {

@@ -22,7 +22,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
-MIRROR=${LOGKV_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=${LOGKV_DEBIAN_MIRROR:-}
 SUITE=bookworm
 CLOSED_PROXY=http://127.0.0.1:9   # the discard port: nothing listens there
 declare -a SUMMARY=()
@@ -42,7 +42,8 @@ need_tools() {
     say "installing ${missing[*]} from Debian"
     # Keep the package from starting a system-wide dockerd: this script runs its own.
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null) \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      docker.io debootstrap >/dev/null) \
       || { rm -f /usr/sbin/policy-rc.d; no_engine "apt-get could not install docker.io and debootstrap"; }
     rm -f /usr/sbin/policy-rc.d
   fi
@@ -50,37 +51,54 @@ need_tools() {
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
+# Whether $1 is the dockerd this script starts for $D (a pid file can outlive its process).
+own_dockerd() {
+  [[ -n ${1:-} ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "dockerd.*--data-root $D/root"
+}
+
+PRIVATE_ENGINE=false
 start_engine() {
   mkdir -p "$D"
-  if [[ -n ${DOCKER_HOST:-} ]] && engine_answers; then
-    note engine "existing, at $DOCKER_HOST"
+  if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != "unix://$D/docker.sock" ]] && engine_answers; then
+    note engine "existing, at $DOCKER_HOST (not started here; pulls are up to that engine)"
+    printf 'export DOCKER_HOST=%s\n' "$DOCKER_HOST" > "$D/env"
     return
   fi
   export DOCKER_HOST="unix://$D/docker.sock"
-  if engine_answers; then
-    note engine "private dockerd already running (pid $(cat "$D/dockerd.pid" 2>/dev/null)), $DOCKER_HOST"
+  PRIVATE_ENGINE=true
+  if own_dockerd "$(cat "$D/dockerd.pid" 2>/dev/null)" && engine_answers; then
+    note engine "private dockerd already running (pid $(cat "$D/dockerd.pid")), $DOCKER_HOST"
   else
     [[ $(id -u) == 0 ]] || no_engine "no Docker engine answers and starting one needs root"
     say "starting a private dockerd in $D (pulls go to the closed proxy $CLOSED_PROXY)"
-    rm -f "$D/docker.sock" "$D/dockerd.pid"
+    rm -f "$D/docker.sock" "$D/dockerd.pid" "$D/started-by-logkv"
+    # Its own configuration (none of /etc/docker/daemon.json) and no default bridge: every
+    # container here is on a network its user creates, and a system engine keeps docker0.
+    printf '{}\n' > "$D/daemon.json"
     HTTP_PROXY=$CLOSED_PROXY HTTPS_PROXY=$CLOSED_PROXY NO_PROXY= \
-      setsid dockerd --storage-driver=overlay2 --data-root "$D/root" --exec-root "$D/exec" \
-      -H "$DOCKER_HOST" --pidfile "$D/dockerd.pid" >"$D/dockerd.log" 2>&1 </dev/null &
-    for _ in $(seq 1 60); do
-      engine_answers && break
+      setsid dockerd --config-file "$D/daemon.json" --bridge=none --storage-driver=overlay2 \
+      --data-root "$D/root" --exec-root "$D/exec" -H "$DOCKER_HOST" --pidfile "$D/dockerd.pid" \
+      >"$D/dockerd.log" 2>&1 </dev/null &
+    local pid=$!
+    touch "$D/started-by-logkv" # at once: stop-engine.sh must find it even if this script dies
+    local deadline=$((SECONDS + 30))
+    until timeout 2 docker info >/dev/null 2>&1; do
+      if ! kill -0 "$pid" 2>/dev/null || ((SECONDS > deadline)); then
+        kill "$pid" 2>/dev/null || true
+        rm -f "$D/started-by-logkv"
+        no_engine "dockerd did not answer within 30 s; the end of its log ($D/dockerd.log):
+$(tail -5 "$D/dockerd.log")"
+      fi
       sleep 0.5
     done
-    engine_answers || no_engine "dockerd did not answer within 30 s; the end of its log ($D/dockerd.log):
-$(tail -5 "$D/dockerd.log")"
-    touch "$D/started-by-logkv"
-    note engine "private dockerd started (pid $(cat "$D/dockerd.pid")), $DOCKER_HOST"
+    note engine "private dockerd started (pid $pid), $DOCKER_HOST"
   fi
   printf 'export DOCKER_HOST=%s\n' "$DOCKER_HOST" > "$D/env"
 }
 
 check_pulls_refused() {
-  # Only meaningful on the private engine, whose proxy is the closed port.
-  [[ -f $D/started-by-logkv ]] || return 0
+  # Only on the private engine, whose proxy is the closed port: elsewhere a pull could go out.
+  [[ $PRIVATE_ENGINE == true ]] || return 0
   local t0 t1
   t0=$(date +%s%N)
   if timeout 30 docker pull logkv-pull-check/none:latest >/dev/null 2>&1; then
@@ -98,15 +116,20 @@ base_image() { # tag, packages to include
   fi
   [[ $(id -u) == 0 ]] || fail "building $tag with debootstrap needs root"
   rootfs=$(mktemp -d "$D/rootfs.XXXXXX")
-  say "debootstrap $SUITE with $include for $tag (about a minute)"
-  local t0=$SECONDS
-  debootstrap --variant=minbase --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$D/debootstrap-${tag//[:\/]/_}.log" 2>&1 \
-    || fail "debootstrap for $tag failed; its log: $D/debootstrap-${tag//[:\/]/_}.log"
+  local log="$D/debootstrap-${tag//[:\/]/_}.log" t0=$SECONDS
+  say "debootstrap $SUITE with $include from $MIRROR for $tag (about a minute)"
+  if ! debootstrap --variant=minbase --include="$include" "$SUITE" "$rootfs" "$MIRROR" >"$log" 2>&1; then
+    rm -rf "$rootfs"
+    fail "debootstrap for $tag failed; its log: $log"
+  fi
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -c . | docker import \
+  if ! tar -C "$rootfs" -c . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV LANG=C.UTF-8' \
-    --message "logkv stand-in for $tag: Debian $SUITE packages $include" - "$tag" >/dev/null
+    --message "logkv stand-in for $tag: Debian $SUITE packages $include" - "$tag" >/dev/null; then
+    rm -rf "$rootfs"
+    fail "docker import of $tag failed"
+  fi
   rm -rf "$rootfs"
   note "$tag" "built from Debian packages in $((SECONDS - t0)) s"
 }
@@ -129,7 +152,24 @@ project_image() { # tag, dockerfile
   fi
 }
 
+# The Debian mirror and proxy apt uses, so that debootstrap works wherever apt does.
+debian_source() {
+  if [[ -z $MIRROR ]]; then
+    MIRROR=$(awk '/^URIs:/ {uri=$2} /^Suites:/ && $0 ~ /(^| )bookworm( |$)/ && uri {print uri; exit}' \
+      /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    [[ -n $MIRROR ]] || MIRROR=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+    [[ -n $MIRROR ]] || MIRROR=http://deb.debian.org/debian
+  fi
+  local proxy
+  proxy=$(apt-config dump 2>/dev/null | sed -n 's/^Acquire::http::Proxy "\(.*\)";$/\1/p' || true)
+  proxy=${proxy%%$'\n'*}
+  if [[ -n $proxy && -z ${http_proxy:-} ]]; then
+    export http_proxy=$proxy
+  fi
+}
+
 need_tools
+debian_source
 start_engine
 check_pulls_refused
 base_image eclipse-temurin:17-jre openjdk-17-jre-headless

@@ -13,13 +13,16 @@ if [[ ! -f $D/started-by-logkv ]]; then
 fi
 export DOCKER_HOST="unix://$D/docker.sock"
 pid=$(cat "$D/dockerd.pid" 2>/dev/null || true)
-if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+# Only the dockerd of this directory: a pid file that outlived a crash or a reboot may name
+# another process by now.
+if [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "dockerd.*--data-root $D/root"; then
   left=$(docker ps -aq 2>/dev/null || true)
   if [[ -n $left ]]; then
     say "removing $(wc -w <<<"$left") container(s) left on the engine"
-    docker rm -f $left >/dev/null || true
+    docker rm -fv $left >/dev/null || true
   fi
   docker network prune -f >/dev/null 2>&1 || true
+  docker volume prune -f >/dev/null 2>&1 || true
   kill -TERM "$pid"
   for _ in $(seq 1 60); do
     kill -0 "$pid" 2>/dev/null || break
@@ -31,7 +34,7 @@ if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
   fi
   say "dockerd $pid stopped"
 else
-  say "dockerd is not running"
+  say "no dockerd of $D is running"
 fi
 rm -f "$D/started-by-logkv" "$D/env"
 if [[ ${1:-} == --purge ]]; then

@@ -180,6 +180,10 @@ public final class ChildProcess implements AutoCloseable {
       if (!Files.exists(logFile)) {
         return "(no output)";
       }
+      if (!Files.isRegularFile(logFile)) {
+        // e.g. a container's standard output: reading a pipe this process writes would never end
+        return "(the output went to " + logFile + ", which is not a file)";
+      }
       List<String> lines = Files.readAllLines(logFile);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
     } catch (IOException e) {

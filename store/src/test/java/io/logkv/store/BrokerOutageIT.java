@@ -69,6 +69,11 @@ class BrokerOutageIT {
       HttpResponse<String> refused = Http.put(node.url() + "/keys/refused", "x");
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(json(refused.body()).get("outcome").asText()).isEqualTo("not_applied");
+      // A TTL change is a write too: refused as not applied, not left to its strong read's timeout
+      // (which would answer wait_timed_out).
+      HttpResponse<String> ttlRefused = Http.post(node.url() + "/keys/before-1/ttl?ttl=1h", "");
+      assertThat(ttlRefused.statusCode()).isEqualTo(503);
+      assertThat(json(ttlRefused.body()).get("outcome").asText()).isEqualTo("not_applied");
       assertThat(json(Http.get(node.url() + "/status").body()).get("broker_silence_ms").asLong())
           .isGreaterThan(io.logkv.store.http.NodeView.BROKER_SILENCE_MILLIS);
       assertThat(Http.get(node.url() + "/keys/before-3?consistency=strong").statusCode()).isEqualTo(503);

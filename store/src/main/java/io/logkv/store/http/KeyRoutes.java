@@ -140,6 +140,7 @@ final class KeyRoutes {
    */
   void changeTtl(HttpServerExchange ex, Key key, Query query) {
     Duration ttl = ttl(query, true);
+    refuseIfBrokerSilent(); // before the strong read, which would otherwise wait out its timeout
     CompletableFuture<Void> barrier =
         waits.readBarrier(
             ex.getRequestHeaders().getFirst(MIN_POSITION),
@@ -178,13 +179,18 @@ final class KeyRoutes {
     Async.whenDone(ex, appendAndAwait(key, record), answer);
   }
 
-  private CompletableFuture<Written> appendAndAwait(Key key, byte[] record) {
+  /** Refuses a write at once, as not applied, when the broker has been silent too long. */
+  private void refuseIfBrokerSilent() {
     long silence = s.node().brokerSilenceMillis();
     if (silence > NodeView.BROKER_SILENCE_MILLIS) {
       throw new WriteFailedException(
           "Kafka has not answered this node for " + silence + " ms; the write was refused",
           WriteFailedException.Outcome.NOT_APPLIED, null);
     }
+  }
+
+  private CompletableFuture<Written> appendAndAwait(Key key, byte[] record) {
+    refuseIfBrokerSilent();
     long timeout = writer.writeTimeoutMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     return writer
