@@ -7,8 +7,21 @@ set -euo pipefail
 D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
 say() { printf '[stop-engine] %s\n' "$*"; }
 
+purge() {
+  [[ ${1:-} == --purge && -d $D ]] || return 0
+  if pgrep -f "dockerd.*--data-root $D/root" >/dev/null; then
+    say "a dockerd still uses $D: not purged"
+    return 1
+  fi
+  # Overlay mounts can outlive the engine; unmount before deleting.
+  grep " $D/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$D"
+  say "purged $D"
+}
+
 if [[ ! -f $D/started-by-logkv ]]; then
   say "no engine started by prepare-images.sh in $D: nothing to stop"
+  purge "${1:-}"
   exit 0
 fi
 export DOCKER_HOST="unix://$D/docker.sock"
@@ -37,9 +50,4 @@ else
   say "no dockerd of $D is running"
 fi
 rm -f "$D/started-by-logkv" "$D/env"
-if [[ ${1:-} == --purge ]]; then
-  # Overlay mounts can outlive the engine; unmount before deleting.
-  grep " $D/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  rm -rf "$D"
-  say "purged $D"
-fi
+purge "${1:-}"
