@@ -199,7 +199,8 @@ public final class Node implements NodeView, AutoCloseable {
     try (Admin admin = Admin.create(p)) {
       while (true) {
         try {
-          return LogTopic.ensure(admin, config.topic(), config.partitions(), config.maxRecordBytes(), 10_000);
+          return LogTopic.ensure(admin, config.topic(), config.partitions(), config.maxRecordBytes(),
+              config.writeTimeout().toMillis(), 10_000);
         } catch (LogException e) {
           boolean unreachable = e.getCause() instanceof java.util.concurrent.TimeoutException
               || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;

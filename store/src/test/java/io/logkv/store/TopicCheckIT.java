@@ -15,6 +15,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +39,33 @@ class TopicCheckIT {
       ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
       assertThat(c.get("cleanup.policy").value()).isEqualTo("compact");
+      // The write fence: records older than the write timeout (5 s by default) are refused.
+      assertThat(c.get("message.timestamp.type").value()).isEqualTo("CreateTime");
+      assertThat(c.get("message.timestamp.before.max.ms").value()).isEqualTo("5000");
+    }
+  }
+
+  @Test
+  void writeReachingTheBrokerAfterTheWriteTimeout_isRefused_andChangesNothing(@TempDir Path dir) throws Exception {
+    // What a produce request retransmitted after a partition heals looks like to the broker: a
+    // record sent (timestamped) long before it arrives.
+    String topic = "fenced-" + UUID.randomUUID();
+    try (Node node = start(topic, 2, dir);
+        KafkaProducer<byte[], byte[]> late = new KafkaProducer<>(Map.of(
+            "bootstrap.servers", SharedBroker.bootstrapServers(),
+            "key.serializer", ByteArraySerializer.class.getName(),
+            "value.serializer", ByteArraySerializer.class.getName()))) {
+      assertThat(Http.put(node.url() + "/keys/k", "current").statusCode()).isEqualTo(200);
+      long sentTenSecondsAgo = System.currentTimeMillis() - 10_000;
+      byte[] old = io.logkv.store.log.RecordCodec.encode("old".getBytes(StandardCharsets.UTF_8), 0, sentTenSecondsAgo);
+      byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+      int partition = Utils.toPositive(Utils.murmur2(key)) % 2; // the node's own partitioner
+      Future<?> send = late.send(new ProducerRecord<>(topic, partition, sentTenSecondsAgo, key, old));
+      assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidTimestampException.class);
+
+      assertThat(Http.put(node.url() + "/keys/other", "x").statusCode()).isEqualTo(200); // the log moves on
+      assertThat(Http.get(node.url() + "/keys/k?consistency=strong").body()).isEqualTo("current");
+      assertThat(Http.get(node.url() + "/keys/k").body()).isEqualTo("current");
     }
   }
 

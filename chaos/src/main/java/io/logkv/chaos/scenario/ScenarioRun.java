@@ -65,10 +65,6 @@ public final class ScenarioRun {
   private final Map<String, Object> measurements = new LinkedHashMap<>();
   private final Map<String, Boolean> expectations = new LinkedHashMap<>();
   private final Map<String, String> knownIssues = new LinkedHashMap<>();
-  private KnownAnomalies knownAnomalies;
-
-  /** Checker findings of a known cause outside the chaos module; see {@link #knownAnomalies}. */
-  private record KnownAnomalies(String what, java.util.Set<AnomalyType> types, String cause) {}
   private final WorkloadSpec spec;
   private Workload workload;
   private int workloadsStarted;
@@ -202,16 +198,6 @@ public final class ScenarioRun {
     return held;
   }
 
-  /**
-   * Declares that the checker may find anomalies of {@code types} in this run for a known cause
-   * outside the chaos module: they are then reported as the known issue {@code what} (with every
-   * offending operation in the report) and fail the run only in {@link #strict()} mode. Any
-   * anomaly of another type still fails it, as do divergence and failed expectations.
-   */
-  public void knownAnomalies(String what, java.util.Set<AnomalyType> types, String cause) {
-    knownAnomalies = new KnownAnomalies(what, java.util.Set.copyOf(types), cause);
-  }
-
   /** Node {@code i}'s /status. */
   public JsonNode status(int i) {
     return nodes.get(i).json("/status");
@@ -320,19 +306,7 @@ public final class ScenarioRun {
     for (FaultEvent f : history.faults()) {
       faults.add(f.describe(history.originNanos()));
     }
-    boolean checkerPasses = check.ok();
-    if (knownAnomalies != null) {
-      boolean onlyKnownTypes = check.anomalyCounts().entrySet().stream()
-          .filter(e -> e.getValue() > 0)
-          .allMatch(e -> knownAnomalies.types().contains(e.getKey()));
-      if (check.ok()) {
-        knownIssue(knownAnomalies.what(), true, knownAnomalies.cause());
-      } else if (onlyKnownTypes) {
-        knownIssue(knownAnomalies.what(), false, knownAnomalies.cause() + " Found here: " + check.describe());
-        checkerPasses = true;
-      }
-    }
-    boolean passed = checkerPasses && expectations.values().stream().allMatch(Boolean::booleanValue)
+    boolean passed = check.ok() && expectations.values().stream().allMatch(Boolean::booleanValue)
         && (!strict() || knownIssues.values().stream().allMatch(v -> v.startsWith("holds")));
     ScenarioResult result = new ScenarioResult(
         name, fault, passed, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), wall,

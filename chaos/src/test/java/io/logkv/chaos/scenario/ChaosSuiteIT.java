@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.logkv.chaos.backend.Backend;
 import io.logkv.chaos.backend.ChaosCluster;
 import io.logkv.chaos.backend.ClusterSpec;
-import io.logkv.chaos.checker.AnomalyType;
 import io.logkv.chaos.history.FaultEvent;
 import io.logkv.chaos.history.ReadMode;
 import io.logkv.chaos.history.RunningFault;
@@ -245,15 +244,6 @@ class ChaosSuiteIT {
   void nodeCutFromKafka_refusesStaleStrongReadsAndCatchesUp() {
     ScenarioRun run = begin("node-cut-from-kafka",
         "n3 cut off Kafka (" + how("kafka cut") + ") for ~8 s under load; n3 probed directly meanwhile.");
-    run.knownAnomalies("no write takes effect again after the partition heals",
-        java.util.Set.of(AnomalyType.NON_MONOTONIC_READ, AnomalyType.STALE_STRONG_READ,
-            AnomalyType.STALE_TOKEN_READ, AnomalyType.LOST_WRITE),
-        "A produce request in flight when n3 lost its link can still reach the broker after the link"
-            + " is back (the kernel retransmits it; seen with a Docker network disconnect), after nginx"
-            + " retried that write on another node and newer writes followed: the old write is appended"
-            + " a second time and overwrites them. Kafka's idempotent producer does not fence it."
-            + " Fix: fenced writes (a validity deadline checked against the broker's append time) or"
-            + " transactional writes; see README, Limits.");
     String key = run.key(0) + "-probe";
     int n3 = 2;
     Ops viaN3 = run.direct(n3);

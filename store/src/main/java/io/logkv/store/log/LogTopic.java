@@ -42,22 +42,35 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
   /**
    * Creates the topic when absent, else checks it.
    *
+   * <p>The write fence: a new topic gets {@code message.timestamp.type=CreateTime} and {@code
+   * message.timestamp.before.max.ms} = {@code writeFenceMillis}, the write timeout, so the broker
+   * rejects any record that reaches it more than that after the producer sent it. A node answers
+   * a write that is not acknowledged within its write timeout with 503, and nginx may then retry
+   * it on another node; without the fence the first attempt could still be appended much later
+   * (a request the kernel retransmits once a partition heals) and overwrite newer writes. The
+   * fence assumes the nodes' and the broker's clocks agree to well within the write timeout; an
+   * existing topic without it is used as it is, with a warning.
+   *
    * @param maxMessageBytes the topic's max.message.bytes when it is created: a whole record
+   * @param writeFenceMillis the write timeout: the oldest a record may be when the broker appends it
    * @throws LogException when the topic exists with other partitions or without compaction, or
    *     the broker does not answer within {@code timeoutMillis}
    */
   public static LogTopic ensure(
-      Admin admin, String name, int partitions, int maxMessageBytes, long timeoutMillis) {
+      Admin admin, String name, int partitions, int maxMessageBytes, long writeFenceMillis, long timeoutMillis) {
     try {
       NewTopic topic =
           new NewTopic(name, Optional.of(partitions), Optional.empty())
               .configs(
                   Map.of(
                       TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes)));
+                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes),
+                      TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime",
+                      TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(writeFenceMillis)));
       try {
         admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
-        LOG.info("created topic {} with {} partitions, compacted", name, partitions);
+        LOG.info("created topic {} with {} partitions, compacted, writes fenced after {} ms", name, partitions,
+            writeFenceMillis);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -80,6 +93,14 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
             "topic " + name + " has cleanup.policy=" + policy + "; logkv needs compact, or keys are lost to retention");
       }
       long deleteRetention = Long.parseLong(config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value());
+      String timestampType = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
+      long fence = Long.parseLong(config.get(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG).value());
+      if (!"CreateTime".equals(timestampType) || fence > writeFenceMillis) {
+        LOG.warn("topic {} has message.timestamp.type={} and message.timestamp.before.max.ms={}: a write that"
+                + " times out on this node (after {} ms) may still be appended later, after nginx retried it"
+                + " elsewhere; set CreateTime and at most {} ms on the topic to fence such writes",
+            name, timestampType, fence, writeFenceMillis, writeFenceMillis);
+      }
       return new LogTopic(name, partitions, d.topicId(), deleteRetention);
     } catch (ExecutionException e) {
       throw new LogException("could not create or check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
