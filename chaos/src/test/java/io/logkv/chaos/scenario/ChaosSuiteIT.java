@@ -470,17 +470,26 @@ class ChaosSuiteIT {
   // ---- helpers
 
   /** The one digest every node reports, or null when they differ. */
+  /**
+   * The digest every node holds once they agree (the last writes may still be replicating when the
+   * workload stops), or null if they do not agree within 30 s.
+   */
   private String sameDigest(ScenarioRun run) {
-    String digest = null;
-    for (int i = 0; i < cluster.size(); i++) {
-      String d = new io.logkv.chaos.workload.KvClient(cluster.nodeUrl(i), Duration.ofSeconds(10))
-          .json("/admin/digest").get("digest").asText();
-      if (digest != null && !digest.equals(d)) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      java.util.Set<String> digests = new java.util.HashSet<>();
+      for (int i = 0; i < cluster.size(); i++) {
+        digests.add(new io.logkv.chaos.workload.KvClient(cluster.nodeUrl(i), Duration.ofSeconds(10))
+            .json("/admin/digest").get("digest").asText());
+      }
+      if (digests.size() == 1) {
+        return digests.iterator().next();
+      }
+      if (System.nanoTime() > deadline) {
         return null;
       }
-      digest = d;
+      run.hold(Duration.ofMillis(100));
     }
-    return digest;
   }
 
   /** Polls node {@code i} with direct writes until one is OK; ms from {@code fromNanos}, -1 if never. */
