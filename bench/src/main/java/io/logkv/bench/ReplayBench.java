@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -120,20 +121,25 @@ final class ReplayBench {
     p.put("bootstrap.servers", bootstrap);
     p.put("linger.ms", "10");
     p.put("batch.size", Integer.toString(512 * 1024));
-    p.put("buffer.memory", Long.toString(256L << 20));
+    // The default 32 MiB buffer: a record must reach the broker within the topic's write fence
+    // (the node's write timeout, 5 s) of being sent, so it must not queue here for long.
     p.put("acks", "all");
     p.put("compression.type", "none");
     byte[] value = new byte[100];
+    AtomicReference<Exception> refused = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       long now = System.currentTimeMillis();
       for (int v = 0; v < versions; v++) {
         for (long k = 0; k < keys; k++) {
           value[0] = (byte) v;
           producer.send(new ProducerRecord<>("logkv", ("key-" + k).getBytes(StandardCharsets.UTF_8),
-              RecordCodec.encode(value, 0, now)));
+              RecordCodec.encode(value, 0, now)), (m, e) -> refused.compareAndSet(null, e));
         }
       }
       producer.flush();
+    }
+    if (refused.get() != null) {
+      throw new IllegalStateException("filling the log failed; the figures would be wrong", refused.get());
     }
   }
 

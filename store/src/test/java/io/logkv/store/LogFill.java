@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,14 +36,19 @@ final class LogFill {
     p.put("batch.size", Integer.toString(256 * 1024));
     p.put("acks", "all");
     long now = System.currentTimeMillis();
+    // A record the broker refuses (e.g. queued here past the topic's write fence) fails the fill.
+    AtomicReference<Exception> refused = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = from; i < from + count; i += step) {
         byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
         byte[] value = delete ? null : RecordCodec.encode((prefix + "value-" + i).getBytes(StandardCharsets.UTF_8), 0, now);
-        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.send(new ProducerRecord<>(topic, key, value), (m, e) -> refused.compareAndSet(null, e));
       }
       producer.flush();
+    }
+    if (refused.get() != null) {
+      throw new IllegalStateException("filling " + topic + " failed", refused.get());
     }
   }
 
