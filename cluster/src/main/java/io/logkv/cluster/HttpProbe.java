@@ -7,14 +7,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Whether a URL answers 200 right now: the readiness check of every child with an HTTP face. */
-final class HttpProbe {
+/**
+ * Whether a URL answers 200 right now: the readiness check of every server with an HTTP face,
+ * child process or container.
+ */
+public final class HttpProbe {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
 
   private HttpProbe() {}
 
-  static boolean answers200(String url) {
+  public static boolean answers200(String url) {
     try {
       HttpResponse<Void> r = HTTP.send(
           HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build(),

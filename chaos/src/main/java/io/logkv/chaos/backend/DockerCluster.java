@@ -5,18 +5,16 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import io.logkv.chaos.fault.ProxyFaults;
+import io.logkv.cluster.HttpProbe;
 import io.logkv.kafkalocal.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +64,6 @@ final class DockerCluster implements ChaosCluster {
   private final ClusterSpec spec;
   private final String prefix = "logkv-chaos-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
   private final Path logDir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<OwnNetwork> networks = new ArrayList<>();
   private final List<GenericContainer<?>> nodes = new ArrayList<>();
   private final List<Integer> nodeHostPorts = new ArrayList<>();
@@ -240,24 +237,14 @@ final class DockerCluster implements ChaosCluster {
 
   @Override
   public void awaitNodeReady(int i, Duration timeout) {
-    URI ready = URI.create(nodeUrl(i) + "/health/ready");
+    String ready = nodeUrl(i) + "/health/ready";
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> r = http.send(
-            HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + nodeId(i), e);
+    while (!HttpProbe.answers200(ready)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(nodeId(i) + " was not ready within " + timeout + "; logs in " + logDir);
       }
       sleep(100);
     }
-    throw new IllegalStateException(nodeId(i) + " was not ready within " + timeout + "; logs in " + logDir);
   }
 
   @Override
@@ -342,8 +329,9 @@ final class DockerCluster implements ChaosCluster {
   @Override
   public Map<String, String> describe() {
     Map<String, String> d = new LinkedHashMap<>();
+    Info engine = DockerClientFactory.instance().getInfo();
     d.put("backend", "docker: Testcontainers " + GenericContainer.class.getPackage().getImplementationVersion()
-        + " on " + DockerClientFactory.instance().getInfo().getServerVersion() + " (" + DockerClientFactory.instance().getInfo().getName()
+        + " on " + engine.getServerVersion() + " (" + engine.getName()
         + "), images " + String.join(", ", DockerBackend.IMAGES));
     d.put("faults", "docker kill / stop / start of containers, docker pause (cgroup freezer) for a hung node,"
         + " network disconnect from the Kafka network or from nginx's network for partitions,"
