@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -273,7 +274,7 @@ public final class ScenarioRun {
    */
   public ScenarioResult finish() {
     stopWorkload();
-    boolean converged = awaitSameDigest(Duration.ofSeconds(60));
+    boolean converged = agreedDigest(Duration.ofSeconds(60)).isPresent();
     expect("all nodes reach the same digest and applied positions after healing", converged);
     List<FinalState> finals = new ArrayList<>();
     for (int i = 0; i < cluster.size(); i++) {
@@ -341,18 +342,24 @@ public final class ScenarioRun {
     return sb.toString();
   }
 
-  private boolean awaitSameDigest(Duration timeout) {
+  /**
+   * The digest every node holds, once all report the same digest at the same applied positions
+   * (the last writes may still be replicating); empty if they do not agree within {@code timeout}.
+   */
+  public Optional<String> agreedDigest(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
       try {
         Map<String, String> seen = new HashMap<>();
+        String digest = null;
         for (int i = 0; i < cluster.size(); i++) {
           JsonNode d = nodes.get(i).json("/admin/digest");
-          seen.put(cluster.nodeId(i), d.get("digest").asText() + "@" + d.get("applied").asText());
+          digest = d.get("digest").asText();
+          seen.put(cluster.nodeId(i), digest + "@" + d.get("applied").asText());
         }
         if (seen.values().stream().distinct().count() == 1) {
-          return true;
+          return Optional.of(digest);
         }
         last = seen.toString();
       } catch (RuntimeException e) {
@@ -361,8 +368,9 @@ public final class ScenarioRun {
       hold(Duration.ofMillis(100));
     }
     LOG.warn("{}: nodes did not converge within {}: {}", name, timeout, last);
-    return false;
+    return Optional.empty();
   }
+
 
   private FinalState finalState(int i) {
     KvClient node = nodes.get(i);

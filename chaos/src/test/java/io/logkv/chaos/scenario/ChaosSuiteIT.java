@@ -441,7 +441,7 @@ class ChaosSuiteIT {
     run.startWorkload();
     run.hold(Duration.ofSeconds(3));
     run.stopWorkload();
-    String before = sameDigest(run);
+    String before = run.agreedDigest(Duration.ofSeconds(30)).orElse(null);
     Applied applied = run.clusterApplied(-1);
     RunningFault fault = run.startFault("restart-all", "SIGTERM every node, start them all again");
     CompletableFuture.allOf(java.util.stream.IntStream.range(0, cluster.size())
@@ -459,7 +459,7 @@ class ChaosSuiteIT {
       run.recordReplay(i, readyMs);
       run.awaitCatchUp(i, applied, t0, Duration.ofSeconds(30));
     }
-    String after = sameDigest(run);
+    String after = run.agreedDigest(Duration.ofSeconds(30)).orElse(null);
     run.measure("digest before / after", before + " / " + after);
     run.expect("every node comes back with the digest the cluster had before", before != null && before.equals(after));
     run.startWorkload();
@@ -470,28 +470,6 @@ class ChaosSuiteIT {
   // ---- helpers
 
   /** The one digest every node reports, or null when they differ. */
-  /**
-   * The digest every node holds once they agree (the last writes may still be replicating when the
-   * workload stops), or null if they do not agree within 30 s.
-   */
-  private String sameDigest(ScenarioRun run) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      java.util.Set<String> digests = new java.util.HashSet<>();
-      for (int i = 0; i < cluster.size(); i++) {
-        digests.add(new io.logkv.chaos.workload.KvClient(cluster.nodeUrl(i), Duration.ofSeconds(10))
-            .json("/admin/digest").get("digest").asText());
-      }
-      if (digests.size() == 1) {
-        return digests.iterator().next();
-      }
-      if (System.nanoTime() > deadline) {
-        return null;
-      }
-      run.hold(Duration.ofMillis(100));
-    }
-  }
-
   /** Polls node {@code i} with direct writes until one is OK; ms from {@code fromNanos}, -1 if never. */
   private long awaitWritable(ScenarioRun run, int i, long fromNanos, Duration timeout) {
     Ops node = run.direct(i);
