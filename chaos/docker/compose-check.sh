@@ -10,7 +10,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
+# shellcheck source=chaos/docker/engine.sh
+source "$ROOT/chaos/docker/engine.sh"
 PROJECT=logkvcheck$$
 say() { printf '[compose-check] %s\n' "$*"; }
 fail() { printf '[compose-check] FAILED: %s\n' "$*" >&2; exit 1; }

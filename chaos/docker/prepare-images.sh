@@ -21,7 +21,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
+# shellcheck source=chaos/docker/engine.sh
+source "$ROOT/chaos/docker/engine.sh"
 MIRROR=${LOGKV_DEBIAN_MIRROR:-}
 SUITE=bookworm
 CLOSED_PROXY=http://127.0.0.1:9   # the discard port: nothing listens there
@@ -50,11 +51,6 @@ need_tools() {
 }
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
-
-# Whether $1 is the dockerd this script starts for $D (a pid file can outlive its process).
-own_dockerd() {
-  [[ -n ${1:-} ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q "dockerd.*--data-root $D/root"
-}
 
 PRIVATE_ENGINE=false
 start_engine() {

@@ -4,7 +4,8 @@
 # left alone. --purge also deletes its data (images included; the next prepare starts over).
 set -euo pipefail
 
-D=${LOGKV_DOCKER_DIR:-/var/tmp/logkv-docker}
+# shellcheck source=chaos/docker/engine.sh
+source "$(dirname "$0")/engine.sh"
 say() { printf '[stop-engine] %s\n' "$*"; }
 
 purge() {
@@ -26,9 +27,7 @@ if [[ ! -f $D/started-by-logkv ]]; then
 fi
 export DOCKER_HOST="unix://$D/docker.sock"
 pid=$(cat "$D/dockerd.pid" 2>/dev/null || true)
-# Only the dockerd of this directory: a pid file that outlived a crash or a reboot may name
-# another process by now.
-if [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "dockerd.*--data-root $D/root"; then
+if own_dockerd "$pid"; then
   left=$(docker ps -aq 2>/dev/null || true)
   if [[ -n $left ]]; then
     say "removing $(wc -w <<<"$left") container(s) left on the engine"
