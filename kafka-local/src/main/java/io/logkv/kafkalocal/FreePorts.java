@@ -1,24 +1,49 @@
 package io.logkv.kafkalocal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Free TCP ports on the loopback interface. */
+/**
+ * Free TCP ports on the loopback interface, for servers a test or a cluster starts.
+ *
+ * <p>Why not {@code new ServerSocket(0)}: that port comes from the kernel's ephemeral range, the
+ * same range every outgoing connection takes its local port from. A cluster picks its ports first
+ * and binds some of them seconds later (nginx binds after the broker and the nodes are up), and
+ * meanwhile the Kafka clients open many connections: one of them can take the port ("Address
+ * already in use"). So ports are drawn at random below the ephemeral range (Linux's default starts
+ * at 32768), checked bindable, and never handed out twice by this JVM.
+ */
 public final class FreePorts {
+  private static final int LOW = 20_000;
+  private static final int HIGH = 32_000;
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
   private FreePorts() {}
 
-  /**
-   * A port that was free a moment ago. Another process may take it before the caller binds it;
-   * the window is small and each caller binds at once.
-   */
+  /** A port outside the ephemeral range that was free a moment ago and was not given out before. */
   public static int next() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
+      if (GIVEN.contains(port) || !bindable(port)) {
+        continue;
+      }
+      if (GIVEN.add(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port on loopback between " + LOW + " and " + HIGH);
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
-      return socket.getLocalPort();
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("no free port on loopback", e);
+      return false;
     }
   }
 
