@@ -2,7 +2,7 @@ package io.logkv.bench;
 
 import io.logkv.cluster.LocalCluster;
 import io.logkv.cluster.NodeProcess;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

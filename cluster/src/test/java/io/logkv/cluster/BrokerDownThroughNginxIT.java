@@ -1,12 +1,19 @@
 package io.logkv.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,19 +36,20 @@ class BrokerDownThroughNginxIT {
       }
       String last = Client.put(cluster.url() + "/keys/k9", "v9").headers().firstValue("X-Log-Position").orElseThrow();
       for (NodeProcess n : cluster.nodes()) {
-        Client.get(n.url() + "/keys/k9", Map.of("X-Min-Position", last));
+        assertThat(Client.get(n.url() + "/keys/k9", Map.of("X-Min-Position", last)).statusCode()).isEqualTo(200);
       }
 
       cluster.broker().kill();
 
       // Requests that need Kafka fail while it is away; three threads keep sending them
-      // (bounded: 12 s), so that nginx sees every node fail them again and again.
-      Map<Integer, Integer> needLog = new java.util.concurrent.ConcurrentHashMap<>();
+      // (bounded: 12 s and 10,000 requests each), so that nginx sees every node fail them again and again.
+      Map<Integer, Integer> needLog = new ConcurrentHashMap<>();
       long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
-      java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newFixedThreadPool(3);
+      ExecutorService background = Executors.newFixedThreadPool(3);
+      List<Future<?>> senders = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         int thread = t;
-        background.submit(() -> {
+        senders.add(background.submit(() -> {
           for (int i = 0; System.nanoTime() < end && i < 10_000; i++) {
             HttpResponse<String> r = switch ((thread + i) % 3) {
               case 0 -> Client.put(cluster.url() + "/keys/w" + i, "x");
@@ -51,7 +59,7 @@ class BrokerDownThroughNginxIT {
             needLog.merge(r.statusCode(), 1, Integer::sum);
           }
           return null;
-        });
+        }));
       }
       Map<Integer, Integer> reads = new HashMap<>();
       for (int i = 0; System.nanoTime() < end && i < 20_000; i++) {
@@ -60,23 +68,22 @@ class BrokerDownThroughNginxIT {
         if (read.statusCode() == 200) {
           assertThat(read.body()).isEqualTo("v" + (i % 10));
         }
-        Thread.sleep(5);
+      }
+      for (Future<?> sender : senders) {
+        sender.get(60, TimeUnit.SECONDS); // rethrows what a sender threw
       }
       background.shutdown();
-      assertThat(background.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(reads.values().stream().mapToInt(Integer::intValue).sum()).as("plain reads sent").isGreaterThan(100);
       assertThat(reads).as("plain reads through nginx while the broker is down").containsOnlyKeys(200);
+      assertThat(needLog.values().stream().mapToInt(Integer::intValue).sum())
+          .as("writes, strong and token reads sent").isGreaterThan(10);
       // A node refuses (503), or nginx, having seen every node refuse within the last 2 s,
       // refuses without trying one (502): never accepted.
       assertThat(needLog.keySet()).as("writes, strong and token reads while the broker is down").isSubsetOf(502, 503);
 
       cluster.broker().start();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      int status = 0;
-      while (status != 200 && System.nanoTime() < deadline) {
-        status = Client.put(cluster.url() + "/keys/after", "back").statusCode();
-        Thread.sleep(200);
-      }
-      assertThat(status).isEqualTo(200);
+      await("a write through nginx is accepted again").atMost(Duration.ofSeconds(90))
+          .until(() -> Client.put(cluster.url() + "/keys/after", "back").statusCode() == 200);
     }
   }
 }

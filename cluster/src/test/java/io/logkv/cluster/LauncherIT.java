@@ -1,10 +1,12 @@
 package io.logkv.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.logkv.kafkalocal.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,19 +39,10 @@ class LauncherIT {
       process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
-    String awaitUp() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (System.nanoTime() < deadline) {
-        String out = Files.readString(output);
-        if (out.contains("Press Ctrl-C")) {
-          return out;
-        }
-        if (!process.isAlive()) {
-          throw new AssertionError("the launcher exited: " + out);
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("not up after 120 s: " + Files.readString(output));
+    String awaitUp() {
+    return await().atMost(Duration.ofSeconds(120))
+        .failFast("the launcher exited", () -> assertThat(process.isAlive()).as(Files.readString(output)).isTrue())
+        .until(() -> Files.readString(output), out -> out.contains("Press Ctrl-C"));
     }
 
     List<Integer> ports() {
@@ -125,15 +118,12 @@ class LauncherIT {
     }
   }
 
-  private static void assertGone(List<ProcessHandle> processes, List<Integer> ports) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline
-        && (processes.stream().anyMatch(ProcessHandle::isAlive) || ports.stream().anyMatch(FreePorts::isListening))) {
-      Thread.sleep(200);
-    }
-    assertThat(processes.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().command().orElse("?")))
-        .as("processes left behind")
-        .isEmpty();
-    assertThat(ports.stream().filter(FreePorts::isListening)).as("ports still listening").isEmpty();
+  private static void assertGone(List<ProcessHandle> processes, List<Integer> ports) {
+    await("every child gone and every port closed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(processes.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().command().orElse("?")))
+          .as("processes left behind")
+          .isEmpty();
+      assertThat(ports.stream().filter(FreePorts::isListening)).as("ports still listening").isEmpty();
+    });
   }
 }

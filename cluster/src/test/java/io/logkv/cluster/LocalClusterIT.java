@@ -1,8 +1,10 @@
 package io.logkv.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,10 +126,8 @@ class LocalClusterIT {
     assertThat(digests).containsOnly(digests.get(0));
   }
 
-  private static void awaitOk(AtomicInteger ok, int target) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (ok.get() < target && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+  /** Waits until {@code target} operations succeeded; fails the test if they do not within 60 s. */
+  private static void awaitOk(AtomicInteger ok, int target) {
+    await("at least " + target + " successful operations").atMost(Duration.ofSeconds(60)).until(() -> ok.get() >= target);
   }
 }

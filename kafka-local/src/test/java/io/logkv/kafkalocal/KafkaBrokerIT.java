@@ -1,6 +1,7 @@
 package io.logkv.kafkalocal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +56,12 @@ class KafkaBrokerIT {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+      await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).until(() -> {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           seen.add(r.key() + "=" + r.value());
         }
-      }
+        return consumer.position(tp) >= end;
+      });
     }
     return seen;
   }

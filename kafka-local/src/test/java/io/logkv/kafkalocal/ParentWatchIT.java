@@ -1,6 +1,7 @@
 package io.logkv.kafkalocal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,21 +49,19 @@ class ParentWatchIT {
 
     middle.kill();
 
-    assertThat(awaitGone(grandchild, Duration.ofSeconds(20))).isTrue();
+    awaitGone(grandchild, Duration.ofSeconds(20));
   }
 
   @Test
   void shellWatchedChild_exits_whenItsParentIsKilled(@TempDir Path dir) throws Exception {
     ChildProcess sleeper = ChildProcess.shellWatched("sleep", List.of("sleep", "600"), dir.resolve("s.log"));
     sleeper.start();
-    ChildProcess.sleep(Duration.ofMillis(300));
-    Optional<ProcessHandle> sleep =
-        ProcessHandle.of(sleeper.pid()).orElseThrow().children().findFirst();
-    assertThat(sleep).isPresent();
+    ProcessHandle sleep = await().atMost(Duration.ofSeconds(30)).until(
+        () -> ProcessHandle.of(sleeper.pid()).orElseThrow().children().findFirst(), Optional::isPresent).orElseThrow();
 
     sleeper.stop(Duration.ofSeconds(10));
 
-    assertThat(awaitGone(sleep.get().pid(), Duration.ofSeconds(10))).isTrue();
+    awaitGone(sleep.pid(), Duration.ofSeconds(10));
   }
 
   private static long size(Path p) {
@@ -73,14 +72,8 @@ class ParentWatchIT {
     }
   }
 
-  private static boolean awaitGone(long pid, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
-        return true;
-      }
-      ChildProcess.sleep(Duration.ofMillis(100));
-    }
-    return false;
+  private static void awaitGone(long pid, Duration timeout) {
+    await("process " + pid + " gone").atMost(timeout)
+        .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 }

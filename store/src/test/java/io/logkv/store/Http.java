@@ -47,6 +47,17 @@ final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST with {@code Content-Type: application/json}, as the original service's clients send. */
+  static HttpResponse<String> postJson(String url, String body) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  static HttpResponse<String> post(String url, String body, String contentType) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static HttpResponse<String> delete(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
   }

@@ -1,6 +1,6 @@
 package io.logkv.store;
 
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

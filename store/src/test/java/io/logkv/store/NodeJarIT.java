@@ -2,6 +2,7 @@ package io.logkv.store;
 
 import static io.logkv.store.ReplicationIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.logkv.kafkalocal.FreePorts;
 import io.logkv.store.config.NodeConfig;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,21 +99,9 @@ class NodeJarIT {
   }
 
   private static void awaitReady(Process node, String url, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!node.isAlive()) {
-        throw new AssertionError("the node exited: " + Files.readString(log));
-      }
-      try {
-        if (Http.get(url + "/health/ready").statusCode() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not ready within 90 s: " + Files.readString(log));
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class)
+        .failFast("the node exited", () -> assertThat(node.isAlive()).as(Files.readString(log)).isTrue())
+        .until(() -> Http.get(url + "/health/ready").statusCode() == 200);
   }
 
   private record Result(int exitCode, String output) {}

@@ -1,11 +1,13 @@
 package io.logkv.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +81,8 @@ class ReplicationIT {
 
     CompletableFuture<HttpResponse<String>> waiting =
         Http.getAsync(n2.url() + "/keys/ryw", Map.of("X-Min-Position", next));
-    Thread.sleep(300); // the read is parked on n2, holding no thread, until the write arrives
+    // The read is parked on n2, holding no thread, until the write arrives.
+    await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) n2.status().get("position_waiters")).intValue() == 1);
     assertThat(waiting).isNotDone();
 
     HttpResponse<String> second = Http.put(n1.url() + "/keys/ryw", "v2");
@@ -113,20 +116,23 @@ class ReplicationIT {
   void everyNode_convergesToTheSameDigest() {
     for (int i = 0; i < 200; i++) {
       Node via = i % 3 == 0 ? n1 : i % 3 == 1 ? n2 : n3;
-      Http.put(via.url() + "/keys/d-" + i, "value-" + i);
+      assertThat(Http.put(via.url() + "/keys/d-" + i, "value-" + i).statusCode()).as("put d-%d", i).isEqualTo(200);
     }
     for (int i = 0; i < 200; i += 7) {
-      Http.delete(n2.url() + "/keys/d-" + i);
+      assertThat(Http.delete(n2.url() + "/keys/d-" + i).statusCode()).as("delete d-%d", i).isEqualTo(204);
     }
-    String last = Http.put(n3.url() + "/keys/d-last", "end").headers().firstValue("X-Log-Position").orElseThrow();
+    HttpResponse<String> lastPut = Http.put(n3.url() + "/keys/d-last", "end");
+    assertThat(lastPut.statusCode()).isEqualTo(200);
+    String last = lastPut.headers().firstValue("X-Log-Position").orElseThrow();
     for (Node n : new Node[] {n1, n2}) {
-      Http.get(n.url() + "/keys/d-last", Map.of("X-Min-Position", last));
+      assertThat(Http.get(n.url() + "/keys/d-last", Map.of("X-Min-Position", last)).statusCode()).isEqualTo(200);
     }
     // Each node has applied through "d-last"; writes to other partitions were all acknowledged
-    // (and applied by the node that took them) before, so strong reads settle the rest.
+    // (and applied by the node that took them) before, so strong reads of a key in each
+    // partition settle the rest.
     for (Node n : new Node[] {n1, n2, n3}) {
-      for (int p = 0; p < 3; p++) {
-        Http.get(n.url() + "/keys/d-" + p + "?consistency=strong");
+      for (int i = 1; i < 40; i++) {
+        assertThat(Http.get(n.url() + "/keys/d-" + i + "?consistency=strong").statusCode()).isIn(200, 404);
       }
     }
     JsonNode d1 = json(Http.get(n1.url() + "/admin/digest").body());
@@ -153,33 +159,17 @@ class ReplicationIT {
   }
 
   @Test
-  void pythonCompatibleRoutes_shareDataWithTheNativeApi() {
-    HttpResponse<String> set = Http.post(n1.url() + "/api/cache/profile/", "{\"name\":\"bob\",\"age\":7}");
+  void pythonCompatibleRoutes_shareDataWithTheNativeApi_acrossNodes() {
+    HttpResponse<String> set = Http.postJson(n1.url() + "/api/cache/profile/", "{\"name\":\"bob\",\"age\":7}");
     assertThat(set.statusCode()).isEqualTo(201);
-    JsonNode created = json(set.body());
-    assertThat(created.get("message").asText()).isEqualTo("Cache key set success");
-    assertThat(created.at("/payload/value/name").asText()).isEqualTo("bob");
-    assertThat(created.at("/payload/last_updated_at").asText()).endsWith("Z");
     String position = set.headers().firstValue("X-Log-Position").orElseThrow();
 
     JsonNode got = json(Http.get(n2.url() + "/api/cache/profile/", Map.of("X-Min-Position", position)).body());
-    assertThat(got.get("message").asText()).isEqualTo("Cache key get success");
-    assertThat(got.at("/payload/key").asText()).isEqualTo("profile");
     assertThat(got.at("/payload/value/age").asInt()).isEqualTo(7);
     assertThat(json(Http.get(n2.url() + "/keys/profile").body()).get("name").asText()).isEqualTo("bob");
 
-    HttpResponse<String> absent = Http.get(n2.url() + "/api/cache/nobody/");
-    assertThat(absent.statusCode()).isEqualTo(200);
-    assertThat(json(absent.body()).get("payload")).isEmpty();
-
-    assertThat(Http.post(n1.url() + "/api/cache/profile/", "\"\"").statusCode()).isEqualTo(400);
-    assertThat(Http.post(n1.url() + "/api/cache/profile/", "[]").statusCode()).isEqualTo(400);
-    assertThat(Http.post(n1.url() + "/api/cache/profile/", "true").statusCode()).isEqualTo(400);
-    assertThat(Http.post(n1.url() + "/api/cache/profile/", "{oops").statusCode()).isEqualTo(400);
-
     HttpResponse<String> expired = Http.delete(n3.url() + "/api/cache/profile/");
     assertThat(expired.statusCode()).isEqualTo(200);
-    assertThat(json(expired.body()).get("message").asText()).isEqualTo("Cache key expired");
     String deletedAt = expired.headers().firstValue("X-Log-Position").orElseThrow();
     assertThat(Http.get(n1.url() + "/keys/profile", Map.of("X-Min-Position", deletedAt)).statusCode()).isEqualTo(404);
   }

@@ -2,6 +2,7 @@ package io.logkv.store;
 
 import static io.logkv.store.ReplicationIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logkv.kafkalocal.ChildProcess;
@@ -16,8 +17,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,33 +101,18 @@ class SnapshotIT {
       Node reference = nodes.start("reference", "--snapshot-interval", "off");
       Path snapshot = dir.resolve("n1/snapshot.bin");
       Path fuzzy = dir.resolve("fuzzy.bin");
-      AtomicBoolean copied = new AtomicBoolean();
-      Thread copier = new Thread(() -> {
-        // Keep a copy of a snapshot taken while the writes below were going on.
-        try {
-          while (!copied.get()) {
-            if (Files.exists(snapshot) && json(Http.get(n1.url() + "/status").body()).at("/snapshot/last_keys").asLong() > 100) {
-              Files.copy(snapshot, fuzzy, StandardCopyOption.REPLACE_EXISTING);
-              copied.set(true);
-            }
-            Thread.sleep(5);
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      copier.start();
       // Writes stream into the log (bounded: 15 rounds) while snapshots are taken and one is copied.
-      Thread writer = new Thread(() -> {
+      CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
         for (int round = 0; round < 15; round++) {
           LogFill.puts(nodes.topic(), "race-", 2000);
           LogFill.deletes(nodes.topic(), "race-", 2000, 7);
         }
       });
-      writer.start();
-      writer.join(120_000);
-      copier.join(30_000);
-      assertThat(copied).isTrue();
+      // Keep a copy of a snapshot taken while those writes were going on.
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(snapshot)
+          && json(Http.get(n1.url() + "/status").body()).at("/snapshot/last_keys").asLong() > 100);
+      Files.copy(snapshot, fuzzy, StandardCopyOption.REPLACE_EXISTING);
+      writes.get(120, TimeUnit.SECONDS); // rethrows a failed write
       n1.close();
       Files.copy(fuzzy, snapshot, StandardCopyOption.REPLACE_EXISTING); // restart from the fuzzy one
 

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,9 +56,9 @@ class TopicCheckIT {
             "value.serializer", ByteArraySerializer.class.getName()))) {
       assertThat(Http.put(node.url() + "/keys/k", "current").statusCode()).isEqualTo(200);
       long sentTenSecondsAgo = System.currentTimeMillis() - 10_000;
-      byte[] old = io.logkv.store.log.RecordCodec.encode("old".getBytes(StandardCharsets.UTF_8), 0, sentTenSecondsAgo);
+      byte[] old = io.logkv.store.record.RecordCodec.encode("old".getBytes(StandardCharsets.UTF_8), 0, sentTenSecondsAgo);
       byte[] key = "k".getBytes(StandardCharsets.UTF_8);
-      int partition = Utils.toPositive(Utils.murmur2(key)) % 2; // the node's own partitioner
+      int partition = io.logkv.store.record.Partitioner.partition(key, 2); // the node's own partitioner
       Future<?> send = late.send(new ProducerRecord<>(topic, partition, sentTenSecondsAgo, key, old));
       assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InvalidTimestampException.class);
 
@@ -88,9 +87,17 @@ class TopicCheckIT {
         .hasMessageContaining("cleanup.policy=delete");
   }
 
+  /** A node on {@code topic}, ready (its replay done) before the test sends it anything. */
   private static Node start(String topic, int partitions, Path dir) {
-    return Node.start(NodeConfig.of("--bootstrap-servers", SharedBroker.bootstrapServers(), "--port", "0",
+    Node node = Node.start(NodeConfig.of("--bootstrap-servers", SharedBroker.bootstrapServers(), "--port", "0",
         "--topic", topic, "--partitions", Integer.toString(partitions), "--data-dir", dir.toString()));
+    try {
+      node.awaitReady(60_000);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
   }
 
   private static void create(String topic, int partitions, String policy) throws Exception {

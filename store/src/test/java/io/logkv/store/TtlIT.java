@@ -2,6 +2,7 @@ package io.logkv.store;
 
 import static io.logkv.store.ReplicationIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -110,11 +111,8 @@ class TtlIT {
     Http.put(n1.url() + "/keys/keeper", "v");
     clock.advance(Duration.ofSeconds(6));
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (((Number) n1.status().get("keys")).longValue() > 1 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(n1.status().get("keys")).isEqualTo(1L);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) n1.status().get("keys")).longValue() == 1);
+    assertThat(Http.get(n1.url() + "/metrics").body()).contains("logkv_keys_expired_total 50.0");
 
     Node late = nodes.start("late", clock);
     assertThat(late.status().get("keys")).isEqualTo(1L);

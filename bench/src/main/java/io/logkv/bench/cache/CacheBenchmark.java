@@ -2,7 +2,7 @@ package io.logkv.bench.cache;
 
 import io.logkv.store.cache.Cache;
 import io.logkv.store.cache.Entry;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

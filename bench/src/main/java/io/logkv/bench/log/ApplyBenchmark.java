@@ -2,7 +2,7 @@ package io.logkv.bench.log;
 
 import io.logkv.store.cache.Cache;
 import io.logkv.store.log.RecordApplier;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.logkv.bench.log;
 
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,7 +1,7 @@
 package io.logkv.store.cache;
 
-import io.logkv.store.log.Position;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.Position;
+import io.logkv.store.record.RecordCodec;
 import java.nio.ByteBuffer;
 
 /**

@@ -53,6 +53,22 @@ public final class NodeConfig {
       description = "Partitions of the topic when this node creates it; must match an existing topic. Default: ${DEFAULT-VALUE}.")
   private int partitions;
 
+  @Option(names = "--replication-factor", defaultValue = "0",
+      description = "Replicas of each partition when this node creates the topic; an existing topic must have at least this many. 0: 3, or every broker when there are fewer. Default: ${DEFAULT-VALUE}.")
+  private int replicationFactor;
+
+  @Option(names = "--min-insync-replicas", defaultValue = "0",
+      description = "min.insync.replicas of a new topic: brokers that must hold a write before it is acknowledged; an existing topic must have at least this. 0: replication factor - 1 when it is 3 or more, else 1. Default: ${DEFAULT-VALUE}.")
+  private int minInsyncReplicas;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+      description = "A Kafka client property for every client of this node, repeatable, e.g. --kafka-property security.protocol=SASL_SSL. Overrides --kafka-properties-file.")
+  private List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(names = "--kafka-properties-file", paramLabel = "FILE",
+      description = "A Java properties file of Kafka client properties (TLS, SASL) for every client of this node.")
+  private Path kafkaPropertiesFile;
+
   @Option(names = "--data-dir", defaultValue = "logkv-data",
       description = "Directory for this node's local files (snapshots). Default: ${DEFAULT-VALUE}/<node-id>.")
   private Path dataDir;
@@ -88,6 +104,34 @@ public final class NodeConfig {
   @Option(names = "--io-threads", defaultValue = "0",
       description = "HTTP I/O threads; 0: one per core. Default: ${DEFAULT-VALUE}.")
   private int ioThreads;
+
+  @Option(names = "--max-connections", defaultValue = "10000",
+      description = "Open HTTP connections above which requests are answered 503 and the connection closed. Default: ${DEFAULT-VALUE}.")
+  private int maxConnections;
+
+  @Option(names = "--max-inflight-body-bytes", defaultValue = "64MiB", converter = SizeConverter.class,
+      description = "Request body bytes received and not yet handled, all requests together; above it a body is refused with 503. Default: ${DEFAULT-VALUE}.")
+  private long maxInflightBodyBytes;
+
+  @Option(names = "--max-inflight-write-bytes", defaultValue = "32MiB", converter = SizeConverter.class,
+      description = "Record bytes sent to Kafka and not yet acknowledged; above it writes are refused with 503 (not applied). At most 32MiB. Default: ${DEFAULT-VALUE}.")
+  private long maxInflightWriteBytes;
+
+  @Option(names = "--startup-timeout", defaultValue = "120s", converter = DurationConverter.class,
+      description = "How long a starting node waits for Kafka before it gives up. Default: ${DEFAULT-VALUE}.")
+  private Duration startupTimeout;
+
+  @Option(names = "--staleness-probe-interval", defaultValue = "500ms", converter = DurationConverter.class,
+      description = "How often the node asks Kafka for the end of the log, to bound X-Max-Staleness-Ms. Default: ${DEFAULT-VALUE}.")
+  private Duration stalenessProbeInterval;
+
+  @Option(names = "--broker-silence-limit", defaultValue = "3s", converter = DurationConverter.class,
+      description = "Once Kafka has not answered for this long, writes are refused at once (not applied) instead of waiting out --write-timeout. Default: ${DEFAULT-VALUE}.")
+  private Duration brokerSilenceLimit;
+
+  @Option(names = "--expiry-sweep-interval", defaultValue = "1s", converter = DurationConverter.class,
+      description = "How often expired keys are removed from memory (reads never see them either way). Default: ${DEFAULT-VALUE}.")
+  private Duration expirySweepInterval;
 
   private List<String> effective = List.of();
   private boolean helpOnly;
@@ -147,6 +191,22 @@ public final class NodeConfig {
     check(cmd, requestTimeout.toMillis() <= Integer.MAX_VALUE && idleTimeout.toMillis() <= Integer.MAX_VALUE,
         "--request-timeout and --idle-timeout must be under 24 days");
     check(cmd, ioThreads >= 0 && ioThreads <= 256, "--io-threads must be 0..256");
+    check(cmd, replicationFactor >= 0 && replicationFactor <= Short.MAX_VALUE, "--replication-factor must be 0 (auto) or more");
+    check(cmd, minInsyncReplicas >= 0, "--min-insync-replicas must be 0 (auto) or more");
+    check(cmd, replicationFactor == 0 || minInsyncReplicas <= replicationFactor,
+        "--min-insync-replicas (" + minInsyncReplicas + ") cannot exceed --replication-factor (" + replicationFactor
+            + "): no write could ever be acknowledged");
+    check(cmd, maxConnections >= 1, "--max-connections must be at least 1");
+    check(cmd, maxInflightBodyBytes >= maxValueBytes,
+        "--max-inflight-body-bytes must be at least --max-value-bytes, or no largest value could be received");
+    check(cmd, maxInflightWriteBytes >= 1 && maxInflightWriteBytes <= 32L << 20,
+        "--max-inflight-write-bytes must be 1 byte to 32MiB (half the producer's buffer)");
+    check(cmd, maxInflightWriteBytes >= maxValueBytes + 1024 + 17,
+        "--max-inflight-write-bytes must hold at least one largest record (--max-value-bytes plus key and header)");
+    for (Duration d : List.of(startupTimeout, stalenessProbeInterval, brokerSilenceLimit, expirySweepInterval)) {
+      check(cmd, !d.isZero() && d.toMillis() <= 24L * 3600 * 1000, "durations must be 1ms to 24h, not " + d);
+    }
+    userKafkaProperties(cmd); // validates the KEY=VALUE forms and the file
     check(cmd, topic.matches("[a-zA-Z0-9._-]{1,249}"), "--topic is not a valid Kafka topic name: " + topic);
     if (nodeId == null || nodeId.isBlank()) {
       nodeId = "node-" + port;
@@ -172,6 +232,31 @@ public final class NodeConfig {
     return lines;
   }
 
+  /** The --kafka-properties-file's properties, then every --kafka-property over them. */
+  private Map<String, String> userKafkaProperties(CommandLine cmd) {
+    Map<String, String> props = new java.util.LinkedHashMap<>();
+    if (kafkaPropertiesFile != null) {
+      java.util.Properties file = new java.util.Properties();
+      try (java.io.Reader in = java.nio.file.Files.newBufferedReader(kafkaPropertiesFile)) {
+        file.load(in);
+      } catch (java.io.IOException e) {
+        throw new ParameterException(cmd, "--kafka-properties-file " + kafkaPropertiesFile + " cannot be read: " + e);
+      }
+      file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+    }
+    for (String kv : kafkaProperties) {
+      int eq = kv.indexOf('=');
+      check(cmd, eq > 0, "--kafka-property must be KEY=VALUE, not '" + kv + "'");
+      props.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+    }
+    for (String reserved : List.of("bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer",
+        "value.deserializer", "acks", "enable.idempotence", "enable.auto.commit", "auto.offset.reset")) {
+      check(cmd, !props.containsKey(reserved),
+          "Kafka property " + reserved + " is set by the node itself and cannot be overridden");
+    }
+    return props;
+  }
+
   /** True when --help or --version was asked for (and printed): nothing is to be started. */
   public boolean helpOnly() {
     return helpOnly;
@@ -179,6 +264,12 @@ public final class NodeConfig {
 
   private static String show(OptionSpec o) {
     Object v = o.getValue();
+    if (o.longestName().equals("--kafka-property") && v instanceof List<?> list) {
+      // Never print secrets (SASL passwords, key store passwords) into the log.
+      return list.stream().map(String::valueOf)
+          .map(kv -> kv.matches("(?i).*(password|secret|jaas|token).*=.*") ? kv.substring(0, kv.indexOf('=') + 1) + "****" : kv)
+          .toList().toString();
+    }
     if (v == null && o.longestName().equals("--snapshot-interval")) {
       return "off";
     }
@@ -198,6 +289,49 @@ public final class NodeConfig {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** Kafka client properties given by the user (file, then --kafka-property), for every client. */
+  public Map<String, String> kafkaClientProperties() {
+    return userKafkaProperties(new CommandLine(this));
+  }
+
+  /** The replication factor asked for; 0: automatic (see {@code --replication-factor}). */
+  public int replicationFactor() {
+    return replicationFactor;
+  }
+
+  /** min.insync.replicas asked for; 0: automatic. */
+  public int minInsyncReplicas() {
+    return minInsyncReplicas;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public long maxInflightBodyBytes() {
+    return maxInflightBodyBytes;
+  }
+
+  public long maxInflightWriteBytes() {
+    return maxInflightWriteBytes;
+  }
+
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  public Duration stalenessProbeInterval() {
+    return stalenessProbeInterval;
+  }
+
+  public Duration brokerSilenceLimit() {
+    return brokerSilenceLimit;
+  }
+
+  public Duration expirySweepInterval() {
+    return expirySweepInterval;
   }
 
   public int port() {

@@ -3,73 +3,95 @@ package io.logkv.store.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logkv.store.cache.Entry;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.log.Reader;
+import io.logkv.store.log.Replicator;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import java.io.IOException;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The routes of the original Python service (PyCache), so its clients work unchanged:
- * {@code POST/GET/DELETE /api/cache/{key}/}. The JSON text is stored as the value, so the native
- * API sees the same data. As in the original, a value must be a non-empty string, a number, an
- * object or a non-empty array, and a GET of an absent key answers 200 with an empty payload.
+ * The routes of the original Python service (PyCache), answering exactly as it did so its clients
+ * work unchanged: {@code POST/GET/DELETE /api/cache/{key}/} and {@code GET /api/health/}. The JSON
+ * text is stored as the value, so the native API sees the same data.
+ *
+ * <p>As in the original (Flask's {@code request.is_json}), a body is read as JSON only when the
+ * Content-Type is {@code application/json} or {@code application/*+json}; a value must be a
+ * non-empty string, a number, an object or a non-empty array; every 400 has the original's shape
+ * {@code {"message": "Invalid request body", "payload": {"error": ...}}} (the router marks these
+ * exchanges, and {@link Responses#error} renders their 400s so). The set and get payload
+ * is {@code {"key", "value"}}: the original kept {@code last_updated_at} in its Kafka event only.
+ * A GET of an absent key answers 200 with an empty payload. Failures the original never had (503
+ * while replaying, 507) keep logkv's error shape.
  */
 final class CompatRoutes {
-  private final Services s;
+  private final Replicator replicator;
+  private final Reader reader;
   private final KeyRoutes keys;
+  private final BodyReader bodies;
+  private final Supplier<Map<String, Object>> health;
 
-  CompatRoutes(Services services, KeyRoutes keys) {
-    this.s = services;
+  /** @param health the payload of {@code GET /api/health/} */
+  CompatRoutes(Replicator replicator, Reader reader, KeyRoutes keys, BodyReader bodies,
+      Supplier<Map<String, Object>> health) {
+    this.replicator = replicator;
+    this.reader = reader;
     this.keys = keys;
+    this.bodies = bodies;
+    this.health = health;
+  }
+
+  void health(HttpServerExchange ex) {
+    Responses.json(ex, 200, answer("It works!!!", health.get()));
   }
 
   void set(HttpServerExchange ex, Key key) {
-    KeyRoutes.readBody(
-        ex,
-        s.config().maxValueBytes(),
-        s.config().requestTimeout().toMillis(),
-        (e, body) -> {
-          JsonNode value = parseValue(body);
-          byte[] stored = toBytes(value);
-          keys.checkMemory(key, stored.length);
-          long now = s.clock().millis();
-          keys.write(
-              e,
-              key,
-              RecordCodec.encode(stored, 0, now),
-              (x, w) -> {
-                x.getResponseHeaders().put(KeyRoutes.LOG_POSITION, w.position().toString());
-                Responses.json(x, w.applied() ? 201 : 202, answer("Cache key set success", payload(key, value, now)));
-              });
-        });
+    if (!isJson(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+      throw invalid("the Content-Type must be application/json (or application/*+json), not '"
+          + ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE) + "'");
+    }
+    bodies.read(ex, (e, body) -> {
+      JsonNode value = parseValue(body);
+      Async.whenDone(e, replicator.put(key.text(), toBytes(value), 0), (x, w) -> {
+        x.getResponseHeaders().put(KeyRoutes.LOG_POSITION, w.position().toString());
+        Responses.json(x, w.applied() ? 201 : 202, answer("Cache key set success", payload(key, value)));
+      });
+    });
   }
 
   void get(HttpServerExchange ex, Key key, Query query) {
-    keys.afterReadBarrier(
-        ex,
-        key,
-        query,
-        (e, k) -> {
-          Entry entry = s.cache().get(k.text(), s.clock().millis());
-          Object payload = entry == null ? Map.of() : payload(k, storedValue(entry), entry.writtenAtMillis());
-          if (entry != null) {
-            e.getResponseHeaders().put(KeyRoutes.LOG_POSITION, entry.version().toString());
-          }
-          Responses.json(e, 200, answer("Cache key get success", payload));
-        });
+    keys.afterReadBarrier(ex, key, query, (e, k) -> {
+      Entry entry = reader.get(k.text());
+      Object payload = entry == null ? Map.of() : payload(k, storedValue(entry));
+      if (entry != null) {
+        e.getResponseHeaders().put(KeyRoutes.LOG_POSITION, entry.version().toString());
+      }
+      Responses.json(e, 200, answer("Cache key get success", payload));
+    });
   }
 
   void delete(HttpServerExchange ex, Key key) {
-    keys.write(
-        ex,
-        key,
-        null,
-        (x, w) -> {
-          x.getResponseHeaders().put(KeyRoutes.LOG_POSITION, w.position().toString());
-          Responses.json(x, w.applied() ? 200 : 202, answer("Cache key expired", Map.of()));
-        });
+    Async.whenDone(ex, replicator.delete(key.text()), (x, w) -> {
+      x.getResponseHeaders().put(KeyRoutes.LOG_POSITION, w.position().toString());
+      Responses.json(x, w.applied() ? 200 : 202, answer("Cache key expired", Map.of()));
+    });
+  }
+
+  /** Flask's {@code is_json}: application/json, or application/ anything +json, parameters ignored. */
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String mime = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+
+  private static ApiException invalid(String detail) {
+    return ApiException.badRequest("invalid_request_body", detail);
   }
 
   private static JsonNode parseValue(byte[] body) {
@@ -77,19 +99,19 @@ final class CompatRoutes {
     try {
       value = Responses.JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("bad_json", "the body is not JSON: " + e.getOriginalMessage());
+      throw invalid("the body is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest("bad_json", "the body is not JSON: " + e.getMessage());
+      throw invalid("the body is not JSON: " + e.getMessage());
     }
     boolean ok =
         value != null
+            && !value.isMissingNode()
             && (value.isNumber()
                 || (value.isTextual() && !value.asText().isEmpty())
                 || value.isObject()
                 || (value.isArray() && !value.isEmpty()));
     if (!ok) {
-      throw ApiException.badRequest(
-          "bad_value", "the value must be a non-empty string, a number, an object or a non-empty array");
+      throw invalid("the value must be a non-empty string, a number, an object or a non-empty array");
     }
     return value;
   }
@@ -98,10 +120,14 @@ final class CompatRoutes {
   private static JsonNode storedValue(Entry entry) {
     byte[] bytes = entry.valueBytes();
     try {
-      return Responses.JSON.readTree(bytes);
+      JsonNode node = Responses.JSON.readTree(bytes);
+      if (node != null && !node.isMissingNode()) {
+        return node;
+      }
     } catch (IOException e) {
-      return Responses.JSON.getNodeFactory().textNode(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      // not JSON: below
     }
+    return Responses.JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
   }
 
   private static byte[] toBytes(JsonNode value) {
@@ -112,11 +138,10 @@ final class CompatRoutes {
     }
   }
 
-  private static Map<String, Object> payload(Key key, JsonNode value, long writtenAtMillis) {
+  private static Map<String, Object> payload(Key key, JsonNode value) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("key", key.text());
     p.put("value", value);
-    p.put("last_updated_at", Instant.ofEpochMilli(writtenAtMillis).toString());
     return p;
   }
 

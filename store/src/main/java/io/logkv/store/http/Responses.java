@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.logkv.store.log.LogException;
 import io.logkv.store.log.WriteFailedException;
+import io.logkv.store.log.WaitTimedOutException;
+import io.logkv.store.log.WriteRefusedException;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
@@ -25,6 +28,8 @@ public final class Responses {
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   static final HttpString RETRY_AFTER = new HttpString("Retry-After");
+  /** Set on exchanges of the original service's routes: their 400s take its shape. */
+  static final AttachmentKey<Boolean> PYCACHE_ERRORS = AttachmentKey.create(Boolean.class);
   static final String JSON_TYPE = "application/json";
 
   private Responses() {}
@@ -51,6 +56,12 @@ public final class Responses {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     int status;
+    if (t instanceof ApiException api && api.status() == 400 && ex.getAttachment(PYCACHE_ERRORS) != null) {
+      body.put("message", "Invalid request body");
+      body.put("payload", Map.of("error", api.getMessage()));
+      json(ex, 400, body);
+      return;
+    }
     if (t instanceof ApiException api) {
       status = api.status();
       body.put("error", api.code());
@@ -58,6 +69,15 @@ public final class Responses {
       if (api.allow() != null) {
         ex.getResponseHeaders().put(Headers.ALLOW, api.allow());
       }
+    } else if (t instanceof WriteRefusedException r) {
+      status = r.memoryCap() ? 507 : 503;
+      body.put("error", r.memoryCap() ? "memory_cap" : "overloaded");
+      body.put("detail", r.getMessage());
+      body.put("outcome", "not_applied");
+    } else if (t instanceof WaitTimedOutException) {
+      status = 503;
+      body.put("error", "wait_timed_out");
+      body.put("detail", t.getMessage());
     } else if (t instanceof WriteFailedException w) {
       status = 503;
       body.put("error", "log_unavailable");

@@ -1,15 +1,15 @@
 package io.logkv.store.http;
 
-import io.logkv.store.cache.Digest;
+import io.logkv.store.log.Reader;
+import io.logkv.store.log.Replicator;
+import io.logkv.store.metrics.NodeMetrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
-import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Routes requests by raw path (URL decoding is off in Undertow, so a key's percent-encoding is
@@ -22,25 +22,28 @@ public final class Router implements HttpHandler {
   private static final String KEYS_PREFIX = "/keys/";
   private static final String COMPAT_PREFIX = "/api/cache/";
 
-  private final Services s;
+  private final NodeState state;
   private final KeyRoutes keys;
   private final CompatRoutes compat;
+  private final AdminRoutes admin;
+  private final NodeMetrics metrics;
 
-  public Router(Services services) {
-    this.s = services;
-    this.keys = new KeyRoutes(services);
-    this.compat = new CompatRoutes(services, keys);
+  private Router(NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, NodeMetrics metrics) {
+    this.state = state;
+    this.keys = keys;
+    this.compat = compat;
+    this.admin = admin;
+    this.metrics = metrics;
   }
 
   @Override
   public void handleRequest(HttpServerExchange ex) {
     long started = System.nanoTime();
-    ex.addExchangeCompleteListener(
-        (e, next) -> {
-          String route = e.getAttachment(ROUTE);
-          s.metrics().observeRequest(route == null ? "unmatched" : route, e.getStatusCode(), System.nanoTime() - started);
-          next.proceed();
-        });
+    ex.addExchangeCompleteListener((e, next) -> {
+      String route = e.getAttachment(ROUTE);
+      metrics.observeRequest(route == null ? "unmatched" : route, e.getStatusCode(), System.nanoTime() - started);
+      next.proceed();
+    });
     try {
       route(ex);
     } catch (RuntimeException e) {
@@ -55,8 +58,10 @@ public final class Router implements HttpHandler {
       String rest = path.substring(KEYS_PREFIX.length());
       if (rest.endsWith("/ttl") && method.equals(Methods.POST)) {
         ex.putAttachment(ROUTE, "/keys/{key}/ttl");
+        Key key = Key.fromPath(rest.substring(0, rest.length() - 4));
+        Query query = query(ex);
         requireReady();
-        keys.changeTtl(ex, Key.fromPath(rest.substring(0, rest.length() - 4)), query(ex));
+        keys.changeTtl(ex, key, query);
         return;
       }
       ex.putAttachment(ROUTE, "/keys/{key}");
@@ -77,8 +82,13 @@ public final class Router implements HttpHandler {
       Query query = query(ex);
       requireReady();
       keys.list(ex, query);
+    } else if (path.equals("/api/health/") || path.equals("/api/health")) {
+      ex.putAttachment(ROUTE, "/api/health/");
+      allow(method, "GET", Methods.GET);
+      compat.health(ex);
     } else if (path.startsWith(COMPAT_PREFIX)) {
       ex.putAttachment(ROUTE, "/api/cache/{key}/");
+      ex.putAttachment(Responses.PYCACHE_ERRORS, true);
       String rest = path.substring(COMPAT_PREFIX.length());
       allow(method, "GET, POST, DELETE", Methods.GET, Methods.POST, Methods.DELETE);
       Key key = Key.fromPath(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
@@ -97,58 +107,22 @@ public final class Router implements HttpHandler {
   }
 
   private void admin(HttpServerExchange ex, String path, HttpString method) {
-    switch (path) {
-      case "/health/live" -> {
-        ex.putAttachment(ROUTE, path);
-        allow(method, "GET", Methods.GET);
-        boolean live = s.node().live();
-        Responses.json(ex, live ? 200 : 503, Map.of("status", live ? "live" : "failed"));
-      }
-      case "/health/ready" -> {
-        ex.putAttachment(ROUTE, path);
-        allow(method, "GET", Methods.GET);
-        boolean ready = s.node().ready();
-        if (!ready) {
-          ex.getResponseHeaders().put(Responses.RETRY_AFTER, "1");
-        }
-        Responses.json(ex, ready ? 200 : 503, Map.of("status", ready ? "ready" : "not_ready"));
-      }
-      case "/status" -> {
-        ex.putAttachment(ROUTE, path);
-        allow(method, "GET", Methods.GET);
-        Responses.json(ex, 200, s.node().status());
-      }
-      case "/metrics" -> {
-        ex.putAttachment(ROUTE, path);
-        allow(method, "GET", Methods.GET);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, s.metrics().contentType());
-        ex.getResponseSender().send(ByteBuffer.wrap(s.metrics().scrape()));
-      }
-      case "/admin/digest" -> {
-        ex.putAttachment(ROUTE, path);
-        allow(method, "GET", Methods.GET);
-        // Hashes every entry: off the I/O thread.
-        ex.dispatch(
-            () -> {
-              try {
-                Digest d = Digest.of(s.cache(), s.clock().millis());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("node_id", s.config().nodeId());
-                body.put("keys", d.keys());
-                body.put("digest", d.hex());
-                body.put("applied", s.positions().describe());
-                Responses.json(ex, 200, body);
-              } catch (RuntimeException e) {
-                Responses.error(ex, e);
-              }
-            });
-      }
-      default -> throw ApiException.notFound("no route " + ex.getRequestMethod() + " " + path);
-    }
+    Runnable handler =
+        switch (path) {
+          case "/health/live" -> () -> admin.live(ex);
+          case "/health/ready" -> () -> admin.ready(ex);
+          case "/status" -> () -> admin.status(ex);
+          case "/metrics" -> () -> admin.metrics(ex);
+          case "/admin/digest" -> () -> admin.digest(ex);
+          default -> throw ApiException.notFound("no route " + ex.getRequestMethod() + " " + path);
+        };
+    ex.putAttachment(ROUTE, path);
+    allow(method, "GET", Methods.GET);
+    handler.run();
   }
 
   private void requireReady() {
-    if (!s.node().ready()) {
+    if (!state.ready()) {
       throw ApiException.unavailable("not_ready", "the node is replaying the log and serves no data until it has caught up");
     }
   }
@@ -164,5 +138,25 @@ public final class Router implements HttpHandler {
       }
     }
     throw ApiException.methodNotAllowed(method.toString(), allowHeader);
+  }
+
+  /**
+   * The router and its routes over the node's parts.
+   *
+   * @param status the /status document, built at each request
+   * @param health the payload of the original service's {@code GET /api/health/}
+   */
+  public static Router create(String nodeId, NodeState state, Replicator writes, Reader reads,
+      Supplier<Map<String, Object>> status, Supplier<Map<String, Object>> health, NodeMetrics metrics,
+      HttpLimits limits) {
+    BodyReader bodies = new BodyReader(limits.maxValueBytes(), limits.requestTimeoutMillis(), limits.maxInflightBodyBytes());
+    KeyRoutes keys = new KeyRoutes(writes, reads, bodies);
+    CompatRoutes compat = new CompatRoutes(writes, reads, keys, bodies, health);
+    AdminRoutes admin = new AdminRoutes(nodeId, state, status, metrics, reads);
+    metrics.gauge("logkv_http_inflight_body_bytes", "Request body bytes received and not yet handled",
+        bodies::inflightBytes);
+    metrics.counter("logkv_http_bodies_refused", "Request bodies refused because --max-inflight-body-bytes was reached",
+        bodies::refused);
+    return new Router(state, keys, compat, admin, metrics);
   }
 }

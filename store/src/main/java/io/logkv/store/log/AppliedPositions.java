@@ -1,5 +1,6 @@
 package io.logkv.store.log;
 
+import io.logkv.store.record.Position;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,11 @@ public final class AppliedPositions {
     }
   }
 
-  /** Sets every partition's offset without waking anyone: start-up, before any waiter exists. */
+  /**
+   * Applier thread only: sets every partition's offset without waking anyone, also backwards. At
+   * start-up (before any waiter exists) and before a rebuild, when the node has turned unready
+   * and replays the log again; waiters stay registered and are woken as replay passes them.
+   */
   public void reset(long[] next) {
     for (int p = 0; p < next.length; p++) {
       nextOffset.set(p, next[p]);

@@ -1,18 +1,17 @@
 package io.logkv.store.log;
 
 import io.logkv.store.cache.Cache;
-import io.logkv.store.cache.Entry;
-import io.logkv.store.snapshot.Snapshot;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,86 +24,118 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that applies the log to the cache.
+ * The one thread that applies the log to the cache: the replay path and the apply path.
  *
- * <p>It assigns itself every partition (no consumer group: each node needs all data), loads a
- * snapshot if one is usable (else starts at the beginning of the log), replays until it reaches
- * the end offsets fetched when it began (the catch-up target), signals
- * {@link #caughtUp()}, and then keeps applying forever. Records of one partition are applied in
- * offset order; after each poll the applied position of every partition is advanced, which wakes
- * the requests waiting for it. The applier never takes a lock that readers wait on: the cache is a
- * concurrent map and positions are atomics.
+ * <p>Replay: it assigns itself every partition (no consumer group: each node needs all data),
+ * restores a saved state if the {@link StartingPoint} has a usable one (else starts at the
+ * beginning of the log), and applies records until it reaches the end offsets fetched when it
+ * began (the catch-up target). Then it reports {@link Listener#caughtUp} and applies forever.
  *
- * <p>If the broker goes away, poll simply returns nothing and the consumer reconnects by itself;
- * reads go on being served from the cache meanwhile.
+ * <p>Apply: records of one partition are applied in offset order by {@link RecordApplier}; after
+ * each poll the applied position of every partition is advanced, which wakes the requests waiting
+ * for it. The applier never takes a lock that readers wait on: the cache is a concurrent map and
+ * positions are atomics. If the broker goes away, poll returns nothing and the consumer reconnects
+ * by itself; reads go on being served from the cache meanwhile.
+ *
+ * <p>Rebuild: compaction removes a deleted key's records, tombstone included, once the tombstone
+ * is older than the topic's {@code delete.retention.ms}. A node that has not been caught up for
+ * about that long (cut off, paused) may have missed such a delete, and resuming from its old
+ * positions would keep the key forever. So before applying anything after such a gap, and when
+ * its positions have fallen out of the log, the applier turns the node unready ({@link
+ * Listener#rebuilding}), drops the map and replays the whole log, as at a first start.
  */
 public final class Applier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  /** What the node learns from the applier; called on the applier thread, keep it short. */
+  public interface Listener {
+    /** Replay reached its target: the node may serve. Called after start-up and after a rebuild. */
+    void caughtUp(ReplayProgress replay);
+
+    /** The node must stop serving data: it is about to drop the map and replay the whole log. */
+    void rebuilding(String why);
+
+    /** The applier stopped on an error it cannot recover from; the node can no longer work. */
+    void failed(Throwable failure);
+  }
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final LogTopic topic;
   private final Cache cache;
   private final AppliedPositions positions;
   private final InstantSource clock;
-  private final SnapshotSource snapshots;
+  private final StartingPoint startingPoint;
+  private final LongSupplier lastCaughtUpMillis;
+  private final Listener listener;
   private final RecordApplier recordApplier;
   private final List<TopicPartition> partitions = new ArrayList<>();
-  private final ReplayProgress replay = new ReplayProgress();
-  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+  private final CompletableFuture<Void> firstCatchUp = new CompletableFuture<>();
   private final AtomicLong recordsApplied = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
-  private volatile long snapshotEntries;
+  private final AtomicLong rebuilds = new AtomicLong();
   private final Thread thread;
+  private volatile ReplayProgress replay = new ReplayProgress();
+  private volatile long restoredEntries;
+  private volatile boolean caughtUp;
   private volatile boolean closing;
   private volatile boolean started;
   private volatile Throwable failure;
 
+  /**
+   * @param lastCaughtUpMillis wall-clock time at which this node last had applied everything the
+   *     log held (the staleness probe's answer); compared with the topic's delete.retention.ms
+   */
   public Applier(
-      String bootstrapServers,
-      String clientId,
+      KafkaClients clients,
       LogTopic topic,
       Cache cache,
       AppliedPositions positions,
       InstantSource clock,
-      SnapshotSource snapshots) {
+      StartingPoint startingPoint,
+      LongSupplier lastCaughtUpMillis,
+      Listener listener) {
     this.topic = topic;
-    this.snapshots = snapshots;
-    this.recordApplier = new RecordApplier(cache);
     this.cache = cache;
     this.positions = positions;
     this.clock = clock;
+    this.startingPoint = startingPoint;
+    this.lastCaughtUpMillis = lastCaughtUpMillis;
+    this.listener = listener;
+    this.recordApplier = new RecordApplier(cache);
     for (int p = 0; p < topic.partitions(); p++) {
       partitions.add(new TopicPartition(topic.name(), p));
     }
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-applier");
+    Properties props = clients.forRole("applier");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // Never skip data silently: a position outside the log is an error, not a reset.
+    // Never skip data silently: a position outside the log is an error (a rebuild), not a reset.
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-    props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-    props.put(ConsumerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
     props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(1024 * 1024));
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.thread = new Thread(this::run, clientId + "-applier");
+    this.thread = new Thread(this::run, clients.forRole("applier").getProperty("client.id"));
     this.thread.setDaemon(true);
   }
 
-  /** Starts applying: from the snapshot the source offers, else from the start of the log. */
+  /** Starts applying: from the starting point's state, else from the start of the log. */
   public void start() {
     started = true;
     thread.start();
   }
 
-  /** Completes when the node has applied everything that was in the log when it started. */
-  public CompletableFuture<Void> caughtUp() {
+  /** Completes when the node has first applied everything that was in the log when it started. */
+  public CompletableFuture<Void> firstCatchUp() {
+    return firstCatchUp;
+  }
+
+  /** Whether the node is caught up: false while it replays, at start or in a rebuild. */
+  public boolean isCaughtUp() {
     return caughtUp;
   }
 
+  /** The current or last replay. */
   public ReplayProgress replay() {
     return replay;
   }
@@ -118,9 +149,14 @@ public final class Applier implements AutoCloseable {
     return recordsSkipped.get();
   }
 
-  /** Keys loaded from a snapshot at start; 0 after a full replay. */
-  public long snapshotEntries() {
-    return snapshotEntries;
+  /** Times the node dropped its map and replayed the whole log because it may have missed deletes. */
+  public long rebuilds() {
+    return rebuilds.get();
+  }
+
+  /** Keys restored from a saved state at start; 0 after a full replay. */
+  public long restoredEntries() {
+    return restoredEntries;
   }
 
   /** Non-null once the applier has stopped on an error it cannot recover from. */
@@ -131,30 +167,30 @@ public final class Applier implements AutoCloseable {
   private void run() {
     try {
       consumer.assign(partitions);
-      long[] logStart = offsets("the start of the log", consumer::beginningOffsets);
-      long[] target = offsets("the end of the log", consumer::endOffsets);
-      if (logStart == null || target == null) {
+      if (!catchUp(startingPoint, "log")) {
         return; // closed before the broker answered
       }
-      long began = System.nanoTime();
-      Optional<Snapshot> snapshot = snapshots.load(logStart, target);
-      long[] start = snapshot.map(Snapshot::positions).orElse(logStart);
-      snapshot.ifPresent(this::load);
-      for (TopicPartition tp : partitions) {
-        consumer.seek(tp, start[tp.partition()]);
-      }
-      replayTo(snapshot.isPresent() ? "snapshot" : "log", start, target, began);
       while (!closing) {
-        applyBatch(consumer.poll(Duration.ofMillis(200)));
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(200));
+        } catch (OffsetOutOfRangeException e) {
+          rebuild("the log no longer holds the records this node needs next (" + e.getMessage() + ")");
+          continue;
+        }
+        if (!records.isEmpty()) {
+          String gap = missedDeletesPossible();
+          if (gap != null) {
+            rebuild(gap); // the records just fetched are read again in order by the replay
+            continue;
+          }
+        }
+        applyBatch(records);
       }
     } catch (WakeupException e) {
       if (!closing) {
         fail(e);
       }
-    } catch (OffsetOutOfRangeException e) {
-      fail(new LogException(
-          "the log no longer holds the records this node needs (" + e.getMessage()
-              + "); restart the node to replay from the start", e));
     } catch (RuntimeException | Error e) {
       fail(e);
     } finally {
@@ -162,10 +198,103 @@ public final class Applier implements AutoCloseable {
     }
   }
 
+  /**
+   * Why this node may have missed deletes, or null: it was last caught up longer ago than the
+   * topic keeps tombstones, less a margin for the replay that follows.
+   */
+  private String missedDeletesPossible() {
+    long behind = clock.millis() - lastCaughtUpMillis.getAsLong();
+    if (behind <= topic.tombstoneSafeMillis()) {
+      return null;
+    }
+    return "this node was last caught up with the log " + behind + " ms ago, longer than the topic keeps"
+        + " tombstones (delete.retention.ms " + topic.deleteRetentionMillis() + " ms, less a margin): compaction"
+        + " may have removed deletes it never applied";
+  }
+
+  /** Drops the map and replays the whole log; the node is unready meanwhile. */
+  private void rebuild(String why) {
+    caughtUp = false;
+    rebuilds.incrementAndGet();
+    LOG.warn("rebuilding: {}; dropping {} keys and replaying the whole log, unready meanwhile", why, cache.size());
+    listener.rebuilding(why);
+    cache.clear();
+    catchUp(StartingPoint.logStart(), "log (rebuild)");
+  }
+
   private void fail(Throwable e) {
     failure = e;
+    caughtUp = false;
     LOG.error("the applier stopped: {}", e.toString(), e);
-    caughtUp.completeExceptionally(e);
+    firstCatchUp.completeExceptionally(e);
+    listener.failed(e);
+  }
+
+  /**
+   * The replay path: restores a saved state or starts at the log start, then applies records until
+   * the end offsets of this moment are reached. Returns false if the node closed meanwhile.
+   */
+  private boolean catchUp(StartingPoint from, String sourceName) {
+    long[] logStart = offsets("the start of the log", consumer::beginningOffsets);
+    long[] target = offsets("the end of the log", consumer::endOffsets);
+    if (logStart == null || target == null) {
+      return false;
+    }
+    long began = System.nanoTime();
+    Optional<StartingPoint.Restored> restored = from.restore(cache, logStart, target);
+    long[] start = restored.map(StartingPoint.Restored::positions).orElse(logStart);
+    restoredEntries = restored.map(StartingPoint.Restored::entries).orElse(0L);
+    positions.reset(start);
+    for (TopicPartition tp : partitions) {
+      consumer.seek(tp, start[tp.partition()]);
+    }
+    long total = 0;
+    for (int p = 0; p < target.length; p++) {
+      total += Math.max(0, target[p] - start[p]);
+    }
+    cache.reserve(total); // an upper bound on new keys: one per record
+    ReplayProgress progress = new ReplayProgress();
+    progress.begin(restored.isPresent() ? "snapshot" : sourceName, total, began);
+    replay = progress;
+    LOG.info("replaying {} offsets of {} from the {} to catch up (target {})", total, topic.name(), progress.source(),
+        AppliedPositions.describe(target));
+    long appliedBefore = recordsApplied.get();
+    long lastReport = began;
+    long lastRecords = 0;
+    while (!closing && !reached(target)) {
+      ConsumerRecords<byte[], byte[]> batch;
+      try {
+        batch = consumer.poll(Duration.ofMillis(200));
+      } catch (OffsetOutOfRangeException e) {
+        // The log start moved past where replay resumes (records deleted meanwhile): from the start.
+        LOG.warn("replay: the log no longer holds the records at {} ({}); replaying from the start of the log",
+            AppliedPositions.describe(start), e.getMessage());
+        cache.clear();
+        return catchUp(StartingPoint.logStart(), sourceName);
+      }
+      applyBatch(batch);
+      long now = System.nanoTime();
+      long records = recordsApplied.get() - appliedBefore;
+      progress.progress(records, replayed(start, target));
+      if (now - lastReport >= 1_000_000_000L) {
+        LOG.info("replay: {} records, {} records/s, {}%", records,
+            Math.round((records - lastRecords) / ((now - lastReport) / 1e9)), String.format("%.1f", progress.percent()));
+        lastReport = now;
+        lastRecords = records;
+      }
+    }
+    if (closing) {
+      return false;
+    }
+    progress.progress(recordsApplied.get() - appliedBefore, total);
+    progress.finish(System.nanoTime());
+    LOG.info("caught up from the {}: {} records replayed in {} s ({} records/s); {} keys in memory",
+        progress.source(), progress.records(), String.format("%.3f", progress.seconds()), Math.round(progress.rate()),
+        cache.size());
+    caughtUp = true;
+    listener.caughtUp(progress);
+    firstCatchUp.complete(null);
+    return true;
   }
 
   /** Per-partition offsets from the broker; retried until it answers or the node closes. */
@@ -181,60 +310,6 @@ public final class Applier implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  /** Puts a snapshot's entries in the (empty) cache and its positions in place. */
-  private void load(Snapshot s) {
-    List<String> keys = s.keys();
-    List<Entry> entries = s.entries();
-    cache.reserve(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      cache.applyPut(keys.get(i), entries.get(i));
-    }
-    positions.reset(s.positions());
-    snapshotEntries = keys.size();
-    LOG.info("loaded {} keys from a snapshot; replaying the log from {}", keys.size(), AppliedPositions.describe(s.positions()));
-  }
-
-  private void replayTo(String source, long[] start, long[] target, long began) {
-    long total = 0;
-    for (int p = 0; p < target.length; p++) {
-      total += Math.max(0, target[p] - start[p]);
-    }
-    cache.reserve(total); // an upper bound on new keys: one per record
-    replay.begin(source, total, began);
-    LOG.info("replaying {} offsets of {} from the {} to catch up (target {})", total, topic.name(), source,
-        AppliedPositions.describe(target));
-    long lastReport = began;
-    long lastRecords = 0;
-    while (!closing && !reached(target)) {
-      applyBatch(consumer.poll(Duration.ofMillis(200)));
-      long now = System.nanoTime();
-      replay.progress(recordsApplied.get(), replayed(start, target));
-      if (now - lastReport >= 1_000_000_000L) {
-        long records = recordsApplied.get();
-        LOG.info(
-            "replay: {} records, {} records/s, {}%",
-            records,
-            Math.round((records - lastRecords) / ((now - lastReport) / 1e9)),
-            String.format("%.1f", replay.percent()));
-        lastReport = now;
-        lastRecords = records;
-      }
-    }
-    if (closing) {
-      return;
-    }
-    replay.progress(recordsApplied.get(), total);
-    replay.finish(System.nanoTime());
-    LOG.info(
-        "caught up from the {}: {} records replayed in {} s ({} records/s); {} keys in memory",
-        replay.source(),
-        replay.records(),
-        String.format("%.3f", replay.seconds()),
-        Math.round(replay.rate()),
-        cache.size());
-    caughtUp.complete(null);
   }
 
   private boolean reached(long[] target) {
@@ -254,6 +329,7 @@ public final class Applier implements AutoCloseable {
     return done;
   }
 
+  /** The apply path: every record of a poll in order, then the positions (waking waiters). */
   private void applyBatch(ConsumerRecords<byte[], byte[]> records) {
     if (!records.isEmpty()) {
       long now = clock.millis();
@@ -264,7 +340,7 @@ public final class Applier implements AutoCloseable {
     }
     // Positions move past compacted gaps too, so ask the consumer rather than the last record.
     for (TopicPartition tp : partitions) {
-      positions.advance(tp.partition(), position(tp));
+      positions.advance(tp.partition(), consumer.position(tp, Duration.ofSeconds(30)));
     }
   }
 
@@ -281,10 +357,6 @@ public final class Applier implements AutoCloseable {
     LOG.error("skipping record {}:{} of {}: {}", r.partition(), r.offset(), topic.name(), why);
   }
 
-  private long position(TopicPartition tp) {
-    return consumer.position(tp, Duration.ofSeconds(30));
-  }
-
   /** Stops the thread and closes the consumer; idempotent. */
   @Override
   public void close() {
@@ -292,6 +364,7 @@ public final class Applier implements AutoCloseable {
       return;
     }
     closing = true;
+    caughtUp = false;
     if (!started) {
       consumer.close(Duration.ZERO);
       return;
@@ -302,10 +375,8 @@ public final class Applier implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (!caughtUp.isDone()) {
-      caughtUp.completeExceptionally(new LogException("the node closed before it caught up"));
+    if (!firstCatchUp.isDone()) {
+      firstCatchUp.completeExceptionally(new LogException("the node closed before it caught up"));
     }
   }
-
-
 }

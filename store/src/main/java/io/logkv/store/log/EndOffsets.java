@@ -1,6 +1,8 @@
 package io.logkv.store.log;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -10,25 +12,22 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
- * Asks the broker for the end of the log without blocking: for strong reads (the end offset of one
- * partition when the read arrives) and for the sync probe (every partition). An end offset is the
- * high watermark, so it covers every acknowledged (acks=all) write.
+ * Asks the brokers about the log without blocking: the end offset of one partition (strong reads),
+ * of every partition (the staleness probe), and the topic's replication state. An end offset is
+ * the high watermark, so it covers every acknowledged (acks=all) write.
  */
 public final class EndOffsets implements AutoCloseable {
   private final Admin admin;
   private final LogTopic topic;
 
-  public EndOffsets(String bootstrapServers, String clientId, LogTopic topic, long timeoutMillis) {
+  public EndOffsets(KafkaClients clients, LogTopic topic, long timeoutMillis) {
     this.topic = topic;
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-offsets");
+    Properties p = clients.forRole("offsets");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMillis));
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMillis));
-    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-    p.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
     this.admin = Admin.create(p);
   }
 
@@ -62,12 +61,31 @@ public final class EndOffsets implements AutoCloseable {
             });
   }
 
+  /** The number of in-sync replicas of each partition, indexed by partition, right now. */
+  public CompletableFuture<int[]> inSyncReplicas() {
+    return admin
+        .describeTopics(List.of(topic.name()))
+        .allTopicNames()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .thenApply(
+            d -> {
+              int[] isr = new int[topic.partitions()];
+              for (TopicPartitionInfo p : d.get(topic.name()).partitions()) {
+                if (p.partition() < isr.length) {
+                  isr[p.partition()] = p.isr().size();
+                }
+              }
+              return isr;
+            });
+  }
+
   private static ListOffsetsOptions options() {
     return new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED);
   }
 
   @Override
   public void close() {
-    admin.close(java.time.Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
   }
 }

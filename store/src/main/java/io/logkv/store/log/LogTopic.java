@@ -18,72 +18,106 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.utils.Utils;
+import io.logkv.store.record.Partitioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commit-log topic: created compacted with the configured partitions when absent, and checked
- * when present, because a topic with another partition count would send a key's writes to another
- * partition and a non-compacted one would lose keys to retention.
+ * The commit-log topic: created when absent, checked when present, because a topic with another
+ * partition count would send a key's writes to another partition, a non-compacted one would lose
+ * keys to retention, and one with fewer replicas or a lower {@code min.insync.replicas} than asked
+ * would acknowledge writes that one broker's loss can take away.
  *
- * @param deleteRetentionMillis how long compaction keeps tombstones: a snapshot older than this
- *     may miss deletes and is not used
+ * @param replicationFactor the replicas of each partition (the smallest, if they differ)
+ * @param minInsyncReplicas the topic's min.insync.replicas: an acks=all write needs this many
+ * @param deleteRetentionMillis how long compaction keeps tombstones: a node that has not caught
+ *     up for this long may have missed deletes, and a snapshot taken longer ago may miss them
  */
-public record LogTopic(String name, int partitions, Uuid topicId, long deleteRetentionMillis) {
+public record LogTopic(
+    String name, int partitions, Uuid topicId, short replicationFactor, int minInsyncReplicas,
+    long deleteRetentionMillis) {
   private static final Logger LOG = LoggerFactory.getLogger(LogTopic.class);
   private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+  private static final long CALL_TIMEOUT_MILLIS = 10_000;
 
-  /** The partition a key's records go to: the same murmur2 hashing as Kafka's default partitioner. */
+  /**
+   * How long after it was last caught up with the log a node (or its snapshot) can still be sure
+   * to see every delete: the tombstone retention, less a quarter of it (at most 5 minutes) for the
+   * replay that catches up. Past this, compaction may have removed deletes it never applied.
+   */
+  public long tombstoneSafeMillis() {
+    return deleteRetentionMillis - Math.min(deleteRetentionMillis / 4, 300_000);
+  }
+
+  /** The partition a key's records go to; see {@link Partitioner}. */
   public int partitionFor(byte[] keyBytes) {
-    return Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
+    return Partitioner.partition(keyBytes, partitions);
+  }
+
+  /**
+   * Creates or checks the topic, waiting for the brokers while they cannot be reached (a node may
+   * start before Kafka does), up to {@code startupTimeout}.
+   *
+   * @throws LogException when the topic is not usable (the message says how to fix it), or the
+   *     brokers stay unreachable
+   */
+  public static LogTopic open(KafkaClients clients, TopicSpec spec, Duration startupTimeout) {
+    long deadline = System.nanoTime() + startupTimeout.toNanos();
+    try (Admin admin = Admin.create(clients.forRole("setup"))) {
+      while (true) {
+        try {
+          return ensure(admin, spec, CALL_TIMEOUT_MILLIS);
+        } catch (LogException e) {
+          boolean unreachable = e.getCause() instanceof TimeoutException
+              || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
+          if (!unreachable || System.nanoTime() > deadline) {
+            throw e;
+          }
+          LOG.warn("waiting for Kafka at {}: {}", clients.bootstrapServers(), e.getMessage());
+        }
+      }
+    }
   }
 
   /**
    * Creates the topic when absent, else checks it.
    *
-   * <p>The write fence: a new topic gets {@code message.timestamp.type=CreateTime} and {@code
-   * message.timestamp.before.max.ms} = {@code writeFenceMillis}, the write timeout, so the broker
-   * rejects any record that reaches it more than that after the producer sent it. A node answers
-   * a write that is not acknowledged within its write timeout with 503, and nginx may then retry
-   * it on another node; without the fence the first attempt could still be appended much later
-   * (a request the kernel retransmits once a partition heals) and overwrite newer writes. The
-   * fence assumes the nodes' and the broker's clocks agree to well within the write timeout; an
-   * existing topic without it is used as it is, with a warning.
+   * <p>Durability: a new topic gets the replication factor and {@code min.insync.replicas} of
+   * {@code spec}, so that with acks=all an acknowledged write is on at least min ISR brokers and
+   * survives the loss of all but one of them. With fewer brokers than three, fewer replicas are
+   * used, and a warning says what that costs.
    *
-   * @param maxMessageBytes the topic's max.message.bytes when it is created: a whole record
-   * @param writeFenceMillis the write timeout: the oldest a record may be when the broker appends it
-   * @throws LogException when the topic exists with other partitions or without compaction, or
-   *     the broker does not answer within {@code timeoutMillis}
+   * <p>The write fence: a new topic gets {@code message.timestamp.type=CreateTime} and {@code
+   * message.timestamp.before.max.ms} = the write timeout, so the broker rejects any record that
+   * reaches it more than that after the producer sent it. A node answers a write that is not
+   * acknowledged within its write timeout with 503, and nginx may then retry it on another node;
+   * without the fence the first attempt could still be appended much later (a request the kernel
+   * retransmits once a partition heals) and overwrite newer writes. The fence assumes the nodes'
+   * and the broker's clocks agree to well within the write timeout; an existing topic without it
+   * is used as it is, with a warning.
    */
-  public static LogTopic ensure(
-      Admin admin, String name, int partitions, int maxMessageBytes, long writeFenceMillis, long timeoutMillis) {
+  static LogTopic ensure(Admin admin, TopicSpec spec, long timeoutMillis) {
+    String name = spec.name();
     try {
-      NewTopic topic =
-          new NewTopic(name, Optional.of(partitions), Optional.empty())
-              .configs(
-                  Map.of(
-                      TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes),
-                      TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime",
-                      TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(writeFenceMillis)));
-      try {
-        admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
-        LOG.info("created topic {} with {} partitions, compacted, writes fenced after {} ms", name, partitions,
-            writeFenceMillis);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-      TopicDescription d =
-          untilKnown(deadline, () -> admin.describeTopics(List.of(name)).allTopicNames()).get(name);
-      if (d.partitions().size() != partitions) {
+      int brokers = admin.describeCluster().nodes().get(timeoutMillis, TimeUnit.MILLISECONDS).size();
+      short rf = spec.replicationFactorFor(brokers);
+      int minIsr = spec.minInsyncReplicasFor(rf);
+      create(admin, spec, rf, minIsr, brokers, timeoutMillis);
+      TopicDescription d = untilKnown(deadline, () -> admin.describeTopics(List.of(name)).allTopicNames()).get(name);
+      if (d.partitions().size() != spec.partitions()) {
         throw new LogException(
             "topic " + name + " has " + d.partitions().size() + " partitions but this node is configured for "
-                + partitions + "; every node and the topic must agree (use --partitions "
+                + spec.partitions() + "; every node and the topic must agree (use --partitions "
                 + d.partitions().size() + " or another --topic)");
+      }
+      short actualRf = (short) d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+      if (actualRf < rf) {
+        throw new LogException(
+            "topic " + name + " has replication factor " + actualRf + " but this node asks for " + rf
+                + ": an acknowledged write could be lost with " + actualRf + " broker(s). Raise it with"
+                + " kafka-reassign-partitions.sh, or use another --topic, or accept it with --replication-factor "
+                + actualRf);
       }
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
       Config config = untilKnown(deadline, () -> admin.describeConfigs(List.of(resource)).all()).get(resource);
@@ -92,24 +126,64 @@ public record LogTopic(String name, int partitions, Uuid topicId, long deleteRet
         throw new LogException(
             "topic " + name + " has cleanup.policy=" + policy + "; logkv needs compact, or keys are lost to retention");
       }
+      int actualMinIsr = Integer.parseInt(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value());
+      if (actualMinIsr < minIsr) {
+        throw new LogException(
+            "topic " + name + " has min.insync.replicas=" + actualMinIsr + " but this node asks for " + minIsr
+                + ": a write acknowledged by " + actualMinIsr + " broker(s) could be lost with them. Raise it with"
+                + " kafka-configs.sh --alter --entity-type topics --entity-name " + name
+                + " --add-config min.insync.replicas=" + minIsr + ", or accept it with --min-insync-replicas "
+                + actualMinIsr);
+      }
       long deleteRetention = Long.parseLong(config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value());
       String timestampType = config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value();
       long fence = Long.parseLong(config.get(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG).value());
-      if (!"CreateTime".equals(timestampType) || fence > writeFenceMillis) {
+      if (!"CreateTime".equals(timestampType) || fence > spec.writeFenceMillis()) {
         LOG.warn("topic {} has message.timestamp.type={} and message.timestamp.before.max.ms={}: a write that"
                 + " times out on this node (after {} ms) may still be appended later, after nginx retried it"
                 + " elsewhere; set CreateTime and at most {} ms on the topic to fence such writes",
-            name, timestampType, fence, writeFenceMillis, writeFenceMillis);
+            name, timestampType, fence, spec.writeFenceMillis(), spec.writeFenceMillis());
       }
-      return new LogTopic(name, partitions, d.topicId(), deleteRetention);
+      if (actualRf < 3) {
+        LOG.warn("topic {} has {} replica(s) ({} broker(s) in the cluster): an acknowledged write does not"
+            + " survive the loss of {}", name, actualRf, brokers, actualRf == 1 ? "its broker" : "both brokers");
+      }
+      return new LogTopic(name, spec.partitions(), d.topicId(), actualRf, actualMinIsr, deleteRetention);
     } catch (ExecutionException e) {
       throw new LogException("could not create or check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new LogException(
-          "could not create or check topic " + name + ": the broker did not answer within " + timeoutMillis + " ms", e);
+          "could not create or check topic " + name + ": the brokers did not answer within " + timeoutMillis + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LogException("interrupted while checking topic " + name, e);
+    }
+  }
+
+  private static void create(Admin admin, TopicSpec spec, short rf, int minIsr, int brokers, long timeoutMillis)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    NewTopic topic =
+        new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.of(rf))
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr),
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()),
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime",
+                    TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(spec.writeFenceMillis())));
+    try {
+      admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      LOG.info("created topic {} with {} partitions, replication factor {} ({} broker(s)), min.insync.replicas {},"
+          + " compacted, writes fenced after {} ms", spec.name(), spec.partitions(), rf, brokers, minIsr,
+          spec.writeFenceMillis());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException) {
+        throw new LogException("cannot create topic " + spec.name() + " with replication factor " + rf + ": the"
+            + " cluster has " + brokers + " broker(s); lower --replication-factor or add brokers", e.getCause());
+      }
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
     }
   }
 

@@ -1,35 +1,42 @@
 package io.logkv.store.log;
 
+import io.logkv.store.record.Position;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Appends records with an idempotent producer, acks=all. {@link #append} never blocks its caller
- * for long: the topic's metadata is fetched at start and kept (max idle raised), so send() only
- * blocks when the producer's buffer is full, and then for at most {@code max.block.ms}.
+ * Appends records with an idempotent producer, acks=all. {@link #append} does not block its
+ * caller: the topic's metadata is fetched at start and kept (max idle raised), and the {@link
+ * Replicator} admits no more bytes than half of the producer's buffer, so send() never waits for
+ * buffer space; {@code max.block.ms} is a last guard, not a wait anyone relies on.
  *
  * <p>Every append completes within the write timeout: delivery.timeout.ms is set to it, so a
  * broker that is down turns into a failed future, never a hang.
  */
 public final class LogWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
+  /** The producer's buffer; the replicator admits at most half of it in flight. */
+  public static final long BUFFER_BYTES = 64L << 20;
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final LogTopic topic;
   private final long writeTimeoutMillis;
 
-  public LogWriter(String bootstrapServers, String clientId, LogTopic topic, int maxRequestBytes,
-      long writeTimeoutMillis) {
+  public LogWriter(KafkaClients clients, LogTopic topic, int maxRequestBytes, long writeTimeoutMillis) {
     this.topic = topic;
     this.writeTimeoutMillis = writeTimeoutMillis;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-writer");
+    Properties p = clients.forRole("writer");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
@@ -37,29 +44,28 @@ public final class LogWriter implements AutoCloseable {
     // own while requests are in flight.
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(BUFFER_BYTES));
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(writeTimeoutMillis));
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(writeTimeoutMillis - 1));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "250");
     p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(365L * 24 * 3600 * 1000));
-    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-    p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "500");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**
    * Fetches the topic's metadata so that later sends need not wait for it; retries until {@code
-   * timeoutMillis} has passed.
+   * timeout} has passed.
    */
-  public void warmUp(long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+  public void warmUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
         producer.partitionsFor(topic.name());
         return;
       } catch (KafkaException e) {
-        if (System.currentTimeMillis() > deadline) {
+        if (System.nanoTime() > deadline) {
           throw new LogException("the producer could not fetch metadata of " + topic.name(), e);
         }
       }
@@ -93,9 +99,8 @@ public final class LogWriter implements AutoCloseable {
     return result;
   }
 
-  /** The partition {@code key}'s records go to. */
-  public int partitionFor(byte[] key) {
-    return topic.partitionFor(key);
+  public LogTopic topic() {
+    return topic;
   }
 
   public long writeTimeoutMillis() {
@@ -107,6 +112,16 @@ public final class LogWriter implements AutoCloseable {
       return new WriteFailedException(
           "no acknowledgement from the broker within " + writeTimeoutMillis + " ms; the write may still appear",
           WriteFailedException.Outcome.UNKNOWN, error);
+    }
+    if (error instanceof InvalidTimestampException) {
+      // The write fence refused this batch. It may be a retry of a batch whose first attempt was
+      // appended (its acknowledgement lost), so the write may be in the log: unknown, not refused.
+      LOG.warn("the broker refused a write as older than the write fence ({} ms): either the broker was"
+          + " unreachable for that long, or this node's clock is behind the broker's; check clock skew"
+          + " between this machine and the brokers ({})", writeTimeoutMillis, error.getMessage());
+      return new WriteFailedException(
+          "the broker refused the write as older than " + writeTimeoutMillis + " ms (write fence); an earlier"
+              + " attempt of it may have been appended", WriteFailedException.Outcome.UNKNOWN, error);
     }
     if (error instanceof RetriableException) {
       return new WriteFailedException(
@@ -120,6 +135,6 @@ public final class LogWriter implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
   }
 }

@@ -2,6 +2,7 @@ package io.logkv.store.log;
 
 import io.logkv.store.cache.Cache;
 import io.logkv.store.cache.Entry;
+import io.logkv.store.record.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

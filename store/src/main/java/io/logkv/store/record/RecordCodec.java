@@ -1,4 +1,4 @@
-package io.logkv.store.log;
+package io.logkv.store.record;
 
 import java.nio.ByteBuffer;
 

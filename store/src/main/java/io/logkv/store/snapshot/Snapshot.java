@@ -11,6 +11,8 @@ import java.util.List;
  * @param topicIdLow low 64 bits of the topic's id
  * @param positions per partition, the next offset to apply: replay restarts there
  * @param createdAtMillis wall-clock time the snapshot was started
+ * @param caughtUpAtMillis wall-clock time the node had last applied the whole log before the
+ *     snapshot was taken; -1 when unknown (format 1)
  * @param keys the keys, in the same order as {@code entries}
  * @param entries each key's state, with the position that wrote it
  */
@@ -20,6 +22,7 @@ public record Snapshot(
     long topicIdLow,
     long[] positions,
     long createdAtMillis,
+    long caughtUpAtMillis,
     List<String> keys,
     List<Entry> entries) {
 

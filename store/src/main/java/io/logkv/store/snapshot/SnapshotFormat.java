@@ -14,26 +14,30 @@ import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The snapshot file, version 1. Big-endian throughout:
+ * The snapshot file, version 2. Big-endian throughout:
  *
  * <pre>
  * "LOGKVSNP"                     8 bytes magic
- * version                        int (1)
+ * version                        int (2)
  * topic                          short length + UTF-8
  * topic id                       2 longs
  * partitions                     int, then one long per partition: the next offset to apply
  * created at                     long, epoch ms
+ * caught up at                   long, epoch ms: when the node last had applied the whole log
  * then per entry:                byte 1, key (short length + UTF-8), partition int,
  *                                offset long, record (int length + bytes, as in the log)
  * end                            byte 0, entry count long, CRC32C of every byte before it (long)
  * </pre>
  *
- * Reading checks everything: magic, version, lengths against the remaining bytes, the count, and
+ * Version 1 lacked "caught up at"; it is still read, with that time unknown (-1), and such a
+ * snapshot is not used (see {@link SnapshotStore}).
+ *
+ * <p>Reading checks everything: magic, version, lengths against the remaining bytes, the count, and
  * the checksum; any failure is a {@link SnapshotException} and the caller replays the whole log.
  */
 public final class SnapshotFormat {
   static final byte[] MAGIC = "LOGKVSNP".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   private static final int MAX_RECORD_BYTES = 256 << 20;
 
   private SnapshotFormat() {}
@@ -45,7 +49,7 @@ public final class SnapshotFormat {
     private long count;
 
     public Writer(OutputStream sink, String topic, long topicIdHigh, long topicIdLow, long[] positions,
-        long createdAtMillis) throws IOException {
+        long createdAtMillis, long caughtUpAtMillis) throws IOException {
       this.checked = new CheckedOutputStream(sink, new CRC32C());
       this.out = new DataOutputStream(checked);
       out.write(MAGIC);
@@ -58,6 +62,7 @@ public final class SnapshotFormat {
         out.writeLong(p);
       }
       out.writeLong(createdAtMillis);
+      out.writeLong(caughtUpAtMillis);
     }
 
     public void entry(String key, Entry entry) throws IOException {
@@ -94,7 +99,7 @@ public final class SnapshotFormat {
    * whose deadline is at or before {@code nowMillis} are skipped. Bulk getters on a buffer, not
    * a stream's byte-at-a-time reads: a restart parses the snapshot before the JIT has warmed up.
    *
-   * @throws SnapshotException when the bytes are not a complete, intact version-1 snapshot
+   * @throws SnapshotException when the bytes are not a complete, intact snapshot of a known version
    */
   public static Snapshot read(ByteBuffer buf, long nowMillis) throws SnapshotException {
     ByteBuffer in = buf.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
@@ -106,7 +111,7 @@ public final class SnapshotFormat {
         throw new SnapshotException("not a logkv snapshot (bad magic)");
       }
       int version = in.getInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new SnapshotException("unknown snapshot format version " + version);
       }
       String topic = readString(in);
@@ -124,6 +129,7 @@ public final class SnapshotFormat {
         }
       }
       long createdAt = in.getLong();
+      long caughtUpAt = version >= 2 ? in.getLong() : -1;
       List<String> keys = new ArrayList<>();
       List<Entry> entries = new ArrayList<>();
       long count = 0;
@@ -168,7 +174,7 @@ public final class SnapshotFormat {
       if (crc != expected.getValue()) {
         throw new SnapshotException("checksum mismatch");
       }
-      return new Snapshot(topic, idHigh, idLow, positions, createdAt, keys, entries);
+      return new Snapshot(topic, idHigh, idLow, positions, createdAt, caughtUpAt, keys, entries);
     } catch (java.nio.BufferUnderflowException e) {
       throw new SnapshotException("truncated snapshot", e);
     }
@@ -194,10 +200,10 @@ public final class SnapshotFormat {
   }
 
   /** Encodes a snapshot to bytes (tests and small tools). */
-  static byte[] toBytes(String topic, long idHigh, long idLow, long[] positions, long createdAt,
+  static byte[] toBytes(String topic, long idHigh, long idLow, long[] positions, long createdAt, long caughtUpAt,
       List<String> keys, List<Entry> entries) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Writer w = new Writer(bytes, topic, idHigh, idLow, positions, createdAt);
+    Writer w = new Writer(bytes, topic, idHigh, idLow, positions, createdAt, caughtUpAt);
     for (int i = 0; i < keys.size(); i++) {
       w.entry(keys.get(i), entries.get(i));
     }

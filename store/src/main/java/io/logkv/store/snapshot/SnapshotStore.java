@@ -1,8 +1,12 @@
 package io.logkv.store.snapshot;
 
 import io.logkv.store.cache.Cache;
+import io.logkv.store.cache.Entry;
 import io.logkv.store.log.AppliedPositions;
 import io.logkv.store.log.LogTopic;
+import io.logkv.store.log.StartingPoint;
+import java.time.InstantSource;
+import java.util.List;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,9 +34,13 @@ import org.slf4j.LoggerFactory;
  * the log describes. Nothing pauses reads or writes while the copy is made.
  *
  * <p>One caveat makes an old snapshot unsafe: Kafka compaction removes tombstones after the
- * topic's delete.retention.ms, and a snapshot older than that may hold a key whose delete is no
- * longer in the log. Such a snapshot is ignored, like a corrupt, truncated or foreign one, and
- * the node replays the whole log: never wrong data.
+ * topic's delete.retention.ms, and a snapshot may hold a key whose delete is no longer in the log.
+ * What matters is not when the snapshot was written but when its node was last caught up with the
+ * log (a node cut off for a day writes a snapshot that is a day behind): every tombstone written
+ * after that moment is still in the log for delete.retention.ms. So the file records that moment,
+ * and a snapshot whose node was last caught up longer ago than the retention (less a margin for
+ * the replay) is ignored, like a corrupt, truncated or foreign one: the node replays the whole
+ * log, never wrong data.
  *
  * <p>Writing is atomic: a temporary file is written, forced to disk and renamed over the old
  * one, and the directory is forced, so a crash at any moment leaves the previous snapshot.
@@ -59,18 +67,20 @@ public final class SnapshotStore {
    * Writes a snapshot of {@code cache} while it keeps changing; see the class comment for why
    * the positions are read first.
    */
-  public Written write(Cache cache, AppliedPositions positions, LogTopic topic, long nowMillis) throws IOException {
+  public Written write(Cache cache, AppliedPositions positions, LogTopic topic, long caughtUpAtMillis,
+      InstantSource clock) throws IOException {
     long started = System.nanoTime();
-    long startedAt = System.currentTimeMillis();
+    long startedAt = clock.millis();
     long[] replayFrom = positions.snapshot(); // first: everything below is already in the map
     Path temp = dir.resolve(TEMP_PREFIX + System.nanoTime());
     long entries;
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
       SnapshotFormat.Writer writer = new SnapshotFormat.Writer(out, topic.name(),
-          topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits(), replayFrom, startedAt);
+          topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits(), replayFrom, startedAt,
+          caughtUpAtMillis);
       try {
-        cache.forEachLive(nowMillis, (key, entry) -> {
+        cache.forEachLive(startedAt, (key, entry) -> {
           try {
             writer.entry(key, entry);
           } catch (IOException e) {
@@ -91,6 +101,24 @@ public final class SnapshotStore {
     Files.move(temp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     forceDirectory();
     return new Written(entries, bytes, replayFrom, startedAt, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * Restores the snapshot into the cache when it may be used against {@code topic}: the applier's
+   * starting point.
+   */
+  public StartingPoint startingPoint(LogTopic topic, InstantSource clock) {
+    return (cache, logStart, logEnd) -> loadValid(topic, logStart, logEnd, clock.millis()).map(s -> {
+      List<String> keys = s.keys();
+      List<Entry> entries = s.entries();
+      cache.reserve(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        cache.applyPut(keys.get(i), entries.get(i));
+      }
+      LOG.info("loaded {} keys from a snapshot; replaying the log from {}", keys.size(),
+          AppliedPositions.describe(s.positions()));
+      return new StartingPoint.Restored(s.positions(), keys.size());
+    });
   }
 
   /**
@@ -145,10 +173,16 @@ public final class SnapshotStore {
         return "partition " + p + " resumes at " + s.positions()[p] + ", beyond the log end " + logEnd[p];
       }
     }
-    long age = nowMillis - s.createdAtMillis();
-    if (age > topic.deleteRetentionMillis()) {
-      return "it is " + age + " ms old, older than the topic's delete.retention.ms (" + topic.deleteRetentionMillis()
-          + "): deletes it would need may have been compacted away";
+    if (s.caughtUpAtMillis() < 0) {
+      return "its format (1) does not record when its node was last caught up with the log, so deletes it"
+          + " would need may have been compacted away";
+    }
+    long retention = topic.deleteRetentionMillis();
+    long behind = nowMillis - s.caughtUpAtMillis();
+    if (behind > topic.tombstoneSafeMillis()) {
+      return "its node was last caught up with the log " + behind + " ms ago, longer than the topic keeps"
+          + " tombstones (delete.retention.ms " + retention + ", less a margin for the replay): deletes it would"
+          + " need may have been compacted away";
     }
     return null;
   }

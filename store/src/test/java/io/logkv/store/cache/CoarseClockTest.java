@@ -1,7 +1,9 @@
 package io.logkv.store.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -16,14 +18,15 @@ class CoarseClockTest {
     CoarseClock clock = CoarseClock.of(s, "test-clock");
     assertThat(clock.millis()).isEqualTo(1_000);
     source.set(5_000);
-    while (clock.millis() != 5_000) {
-      Thread.sleep(1);
-    }
+    await().atMost(Duration.ofSeconds(5)).until(clock::millis, t -> t == 5_000);
     assertThat(clock.instant().toEpochMilli()).isEqualTo(5_000);
     clock.close();
-    Thread.sleep(50);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !tickerAlive());
     source.set(9_000);
-    Thread.sleep(50);
-    assertThat(clock.millis()).isEqualTo(5_000);
+    assertThat(clock.millis()).isEqualTo(5_000); // its thread is gone: nothing updates it any more
+  }
+
+  private static boolean tickerAlive() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("test-clock") && t.isAlive());
   }
 }

@@ -2,7 +2,7 @@ package io.logkv.store.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.logkv.store.log;
 
+import io.logkv.store.record.Position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -7,7 +7,7 @@ import io.logkv.store.cache.Digest;
 import io.logkv.store.cache.Entry;
 import io.logkv.store.log.AppliedPositions;
 import io.logkv.store.log.LogTopic;
-import io.logkv.store.log.RecordCodec;
+import io.logkv.store.record.RecordCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ class FuzzySnapshotTest {
       byte[] record = random.nextInt(10) == 0 ? null : RecordCodec.encode(("v" + i).getBytes(), 0, 0);
       log.add(new Rec(p, next[p]++, key, record));
     }
-    LogTopic topic = new LogTopic("t", PARTITIONS, Uuid.randomUuid(), Long.MAX_VALUE);
+    LogTopic topic = new LogTopic("t", PARTITIONS, Uuid.randomUuid(), (short) 1, 1, Long.MAX_VALUE);
     Cache live = Cache.inMemory();
     AppliedPositions positions = new AppliedPositions(PARTITIONS);
     CountDownLatch halfway = new CountDownLatch(1);
@@ -56,7 +56,7 @@ class FuzzySnapshotTest {
     applier.start();
     halfway.await();
     SnapshotStore store = new SnapshotStore(dir);
-    store.write(live, positions, topic, 0); // races the applier
+    store.write(live, positions, topic, 0, java.time.InstantSource.fixed(java.time.Instant.EPOCH)); // races the applier
     applier.join();
 
     Optional<Snapshot> loaded = store.loadValid(topic, new long[PARTITIONS], next, 0);
