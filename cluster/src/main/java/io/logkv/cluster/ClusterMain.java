@@ -84,7 +84,8 @@ public final class ClusterMain implements Runnable {
               .firstNodePort(nodePort)
               .nginxPort(port)
               .nginx(nginx)
-              .nodeJvmOptions(List.of("-Xms64m", "-Xmx" + nodeHeap, "-XX:+UseG1GC"))
+              .nodeJvmOptions(LocalCluster.Builder.defaultNodeJvmOptions(nodeHeap))
+              .superviseNodes(true)
               .nodeArgs(nodeOptions)
               .build();
       CountDownLatch stopped = new CountDownLatch(1);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ public final class LocalCluster implements AutoCloseable {
   private final KafkaBroker broker;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final Nginx nginx;
-  private boolean closed;
+  private final java.util.Map<String, Restarts> restarts = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   private LocalCluster(Builder b) {
     this.temporary = b.dataDir == null;
@@ -57,6 +59,9 @@ public final class LocalCluster implements AutoCloseable {
           dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs, b.nodeClassPath));
       ports.add(b.nginxUpstream == null ? port : b.nginxUpstream.applyAsInt(i, port));
     }
+    if (b.superviseNodes) {
+      nodes.forEach(n -> n.onUnexpectedExit(this::restartLater));
+    }
     Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
     this.nginx = nginxBinary
         .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, b.nginxReadTimeout,
@@ -70,6 +75,41 @@ public final class LocalCluster implements AutoCloseable {
   public static Builder builder() {
     return new Builder();
   }
+
+  /**
+   * Supervision (see {@link Builder#superviseNodes}): a node that exited without being stopped is
+   * started again after a backoff that doubles from 1 s up to 30 s while it keeps failing, and
+   * resets once it has run for a minute.
+   */
+  private void restartLater(NodeProcess node) {
+    if (closed) {
+      return;
+    }
+    int status = node.process().exitCode();
+    long now = System.nanoTime();
+    Restarts r = restarts.compute(node.id(), (id, old) ->
+        old == null || now - old.lastNanos > TimeUnit.MINUTES.toNanos(1) ? new Restarts(1, now) : new Restarts(old.count + 1, now));
+    long delayMillis = Math.min(30_000, 1000L << Math.min(5, r.count - 1));
+    LOG.warn("{} exited unexpectedly (status {}{}); restarting it in {} s (restart {} in a row); its log: {}",
+        node.id(), status, status == 70 ? ": it could no longer apply the log" : status == 3 ? ": out of memory" : "",
+        delayMillis / 1000, r.count, node.process().logFile());
+    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(() -> {
+      synchronized (this) {
+        if (closed || node.isAlive()) {
+          return;
+        }
+        node.start();
+      }
+      try {
+        node.awaitReady(READY_TIMEOUT);
+        LOG.warn("{} restarted and ready at {}", node.id(), node.url());
+      } catch (RuntimeException e) {
+        LOG.warn("{} restarted but is not ready: {}", node.id(), e.getMessage());
+      }
+    });
+  }
+
+  private record Restarts(int count, long lastNanos) {}
 
   /** Starts the broker, then every node (in parallel) until ready, then nginx. */
   public LocalCluster start() {
@@ -152,7 +192,8 @@ public final class LocalCluster implements AutoCloseable {
     private String nginx = "nginx";
     private Duration nginxReadTimeout = Duration.ofSeconds(6);
     private List<String> nodeArgs = List.of();
-    private List<String> nodeJvmOptions = List.of("-Xms64m", "-Xmx512m", "-XX:+UseG1GC");
+    private List<String> nodeJvmOptions = defaultNodeJvmOptions("512m");
+    private boolean superviseNodes;
     private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
     private IntFunction<String> nodeBootstrap;
     private IntBinaryOperator nginxUpstream;
@@ -222,6 +263,24 @@ public final class LocalCluster implements AutoCloseable {
     public Builder nodeArgs(List<String> args) {
       this.nodeArgs = List.copyOf(args);
       return this;
+    }
+
+    /**
+     * Restarts a node that exits unexpectedly (crash, out of memory, status 70, killed from
+     * outside), with backoff, and logs it. Off by default: tests and the chaos suite control
+     * their nodes' restarts themselves; {@code up} turns it on.
+     */
+    public Builder superviseNodes(boolean supervise) {
+      this.superviseNodes = supervise;
+      return this;
+    }
+
+    /**
+     * A node's JVM options: heap, G1, and exit on OutOfMemoryError (a node out of memory must not
+     * stay up half-broken; its supervisor restarts it).
+     */
+    public static List<String> defaultNodeJvmOptions(String heap) {
+      return List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
     }
 
     public Builder nodeJvmOptions(List<String> options) {

@@ -14,6 +14,9 @@ public final class NodeProcess implements AutoCloseable {
   private final String id;
   private final int port;
   private final ChildProcess process;
+  /** Whether the node should be running: set by start, cleared by stop and kill. */
+  private volatile boolean wanted;
+  private volatile java.util.function.Consumer<NodeProcess> onUnexpectedExit = n -> { };
 
   /** @param classPath the node's class path; null: this JVM's own */
   NodeProcess(String id, int port, String bootstrapServers, Path dataDir, Path logFile, List<String> jvmOptions,
@@ -48,9 +51,23 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Starts the process; {@link #awaitReady} waits until it serves data. */
-  public NodeProcess start() {
+  public synchronized NodeProcess start() {
     process.start();
+    wanted = true;
+    process.onExit().thenRun(() -> {
+      if (wanted && !process.isAlive()) {
+        onUnexpectedExit.accept(this);
+      }
+    });
     return this;
+  }
+
+  /**
+   * Called (on another thread) when the node exits without having been stopped or killed through
+   * this object: it crashed, or was killed from outside.
+   */
+  void onUnexpectedExit(java.util.function.Consumer<NodeProcess> listener) {
+    this.onUnexpectedExit = listener;
   }
 
   /** Waits until /health/ready answers 200, failing early (with the node's log) if it exits. */
@@ -66,11 +83,13 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM: a clean stop. */
   public void stop() {
+    wanted = false;
     process.stop(Duration.ofSeconds(20));
   }
 
-  /** SIGKILL: a crash. */
+  /** SIGKILL: a crash (wanted: a supervising cluster does not restart it). */
   public void kill() {
+    wanted = false;
     process.kill();
   }
 

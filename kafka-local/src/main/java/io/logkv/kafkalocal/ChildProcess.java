@@ -162,6 +162,15 @@ public final class ChildProcess implements AutoCloseable {
     signal("CONT");
   }
 
+  /** Completes when the process started last exits (at once if it is not running). */
+  public java.util.concurrent.CompletableFuture<ChildProcess> onExit() {
+    Process p = process;
+    if (p == null) {
+      return java.util.concurrent.CompletableFuture.completedFuture(this);
+    }
+    return p.onExit().thenApply(ignored -> this);
+  }
+
   /** Waits until the process has exited; false if it is still running after {@code timeout}. */
   public boolean awaitExit(Duration timeout) {
     Process p = process;

@@ -70,6 +70,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final String advertisedHost;
   private final List<Listener> listeners;
   private final List<String> jvmOptions;
+  private final Map<String, String> extraConfig;
   private final ChildProcess process;
 
   private KafkaBroker(Builder b) {
@@ -80,6 +81,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.advertisedHost = b.advertisedHost;
     this.listeners = List.copyOf(b.listeners);
     this.jvmOptions = List.copyOf(b.jvmOptions);
+    this.extraConfig = Map.copyOf(b.extraConfig);
     this.process =
         ChildProcess.java(
             "kafka",
@@ -229,6 +231,7 @@ public final class KafkaBroker implements AutoCloseable {
     // times out (9 s by default) and only then lets the restarted broker in; one node needs less.
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("broker.session.timeout.ms", "2500");
+    p.putAll(extraConfig);
     StringBuilder text = new StringBuilder("# written by logkv's KafkaBroker; rewritten at every start\n");
     p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     Files.writeString(dataDir.resolve("server.properties"), text.toString(), StandardCharsets.UTF_8);
@@ -284,6 +287,7 @@ public final class KafkaBroker implements AutoCloseable {
     private String advertisedHost = "127.0.0.1";
     private final List<Listener> listeners = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> extraConfig = new LinkedHashMap<>();
     private Path logFile;
 
     private Builder(Path dataDir) {
@@ -314,6 +318,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Builder listener(Listener listener) {
       listeners.add(listener);
+      return this;
+    }
+
+    /** A broker setting of server.properties, over the ones this class writes. */
+    public Builder config(String key, String value) {
+      extraConfig.put(key, value);
       return this;
     }
 

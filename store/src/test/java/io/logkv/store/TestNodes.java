@@ -14,12 +14,19 @@ import java.util.UUID;
 final class TestNodes implements AutoCloseable {
   private final String bootstrapServers;
   private final String topic;
+  private final int partitions;
   private final Path dataDir;
   private final List<Node> nodes = new ArrayList<>();
 
   TestNodes(String bootstrapServers, Path dataDir) {
+    this(bootstrapServers, dataDir, "test-" + UUID.randomUUID().toString().substring(0, 8), 3);
+  }
+
+  /** Nodes on {@code topic} (which may exist already) of {@code partitions} partitions. */
+  TestNodes(String bootstrapServers, Path dataDir, String topic, int partitions) {
     this.bootstrapServers = bootstrapServers;
-    this.topic = "test-" + UUID.randomUUID().toString().substring(0, 8);
+    this.topic = topic;
+    this.partitions = partitions;
     this.dataDir = dataDir;
   }
 
@@ -45,7 +52,7 @@ final class TestNodes implements AutoCloseable {
         "--port", "0",
         "--node-id", nodeId,
         "--topic", topic,
-        "--partitions", "3",
+        "--partitions", Integer.toString(partitions),
         "--data-dir", dataDir.toString(),
         "--write-timeout", "5s",
         "--read-wait-timeout", "3s"));
