@@ -69,6 +69,16 @@ class LauncherIT {
       assertThat(table).contains("nginx").contains("n1").contains("kafka").contains("http://127.0.0.1:" + first.nginxPort);
       assertThat(Client.put("http://127.0.0.1:" + first.nginxPort + "/keys/kept", "across-restarts").statusCode())
           .isEqualTo(200);
+
+      // A node killed from outside (a crash, the OOM killer) is started again by the launcher.
+      ProcessHandle node = first.descendants().stream()
+          .filter(p -> p.info().commandLine().orElse("").contains("io.logkv.store.Main")).findFirst().orElseThrow();
+      node.destroyForcibly();
+      await("the launcher restarts the killed node").atMost(Duration.ofSeconds(120))
+          .until(() -> Files.readString(first.output), out -> out.contains("n1 exited unexpectedly")
+              && out.contains("n1 restarted and ready"));
+      assertThat(node.isAlive()).isFalse();
+      assertThat(Client.get("http://127.0.0.1:" + first.nodePort + "/keys/kept").body()).isEqualTo("across-restarts");
       List<ProcessHandle> children = first.descendants();
       assertThat(children).isNotEmpty();
 
