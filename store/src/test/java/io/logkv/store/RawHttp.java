@@ -61,6 +61,38 @@ final class RawHttp implements AutoCloseable {
     throw new AssertionError("the server kept the connection open for " + within + "; it sent: " + out);
   }
 
+  /**
+   * One whole response (head and a Content-Length body) on a connection that may stay open;
+   * fails if it has not arrived within {@code within}.
+   */
+  String readResponse(Duration within) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long deadline = System.nanoTime() + within.toNanos();
+    try {
+      InputStream in = socket.getInputStream();
+      while (System.nanoTime() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        out.write(b);
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        int headEnd = text.indexOf("\r\n\r\n");
+        if (headEnd >= 0) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+          int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+          if (text.length() - headEnd - 4 >= length) {
+            return text;
+          }
+        }
+      }
+    } catch (IOException e) {
+      // closed or reset: what arrived is the answer
+    }
+    return out.toString(StandardCharsets.ISO_8859_1);
+  }
+
   /** The status code of the first response line in {@code response}, or -1 if there is none. */
   static int status(String response) {
     if (!response.startsWith("HTTP/1.1 ")) {
