@@ -34,7 +34,6 @@ public final class ChaosReport {
     for (ScenarioResult r : results) {
       md.append("| [").append(r.scenario()).append("](").append(r.scenario()).append(".png)")
           .append(" | ").append(r.passed() ? "yes" : "**NO**")
-          .append(r.knownIssuesReproduced() > 0 ? " (" + r.knownIssuesReproduced() + " known issue)" : "")
           .append(" | ").append(orDash(r.replayMillis()))
           .append(" | ").append(orDash(r.recordsReplayed()))
           .append(" | ").append(orDash(r.replayRate()))
@@ -54,9 +53,6 @@ public final class ChaosReport {
       md.append("\n### ").append(r.scenario()).append("\n\n").append(r.fault()).append("\n\n");
       md.append("![").append(r.scenario()).append(" timeline](").append(r.scenario()).append(".png)\n\n");
       r.measurements().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
-      if (r.knownIssues() != null) {
-        r.knownIssues().forEach((k, v) -> md.append("- **known issue** ").append(k).append(": ").append(v).append('\n'));
-      }
       r.faults().forEach(f -> md.append("- fault ").append(f).append('\n'));
       md.append("- checker: ").append(r.checkerReport().lines().findFirst().orElse("")).append('\n');
     }

@@ -33,8 +33,6 @@ import java.util.Map;
  * @param anomalies anomaly counts by type
  * @param unknownPutsSeen writes of unknown outcome a read or a final state showed took effect
  * @param measurements what this scenario measures beyond the common fields
- * @param knownIssues promises that do not hold yet for a cause outside the chaos module, with their
- *     state in this run; they fail {@link #passed} only with {@code -Dchaos.strict=true}
  * @param faults the fault windows, in ms since the run's start
  * @param checkerReport the checker's full report
  */
@@ -59,7 +57,6 @@ public record ScenarioResult(
     Map<String, Integer> anomalies,
     int unknownPutsSeen,
     Map<String, Object> measurements,
-    Map<String, String> knownIssues,
     List<String> faults,
     String checkerReport) {
 
@@ -69,11 +66,6 @@ public record ScenarioResult(
 
   public int anomalyCount() {
     return anomalies.values().stream().mapToInt(Integer::intValue).sum();
-  }
-
-  /** Known issues that did not hold in this run. */
-  public long knownIssuesReproduced() {
-    return knownIssues == null ? 0 : knownIssues.values().stream().filter(v -> !v.startsWith("holds")).count();
   }
 
   public long clientErrorCount() {

@@ -65,7 +65,6 @@ public final class ScenarioRun {
   private final List<KvClient> nodes = new ArrayList<>();
   private final Map<String, Object> measurements = new LinkedHashMap<>();
   private final Map<String, Boolean> expectations = new LinkedHashMap<>();
-  private final Map<String, String> knownIssues = new LinkedHashMap<>();
   private final WorkloadSpec spec;
   private Workload workload;
   private int workloadsStarted;
@@ -180,25 +179,6 @@ public final class ScenarioRun {
     return held;
   }
 
-  /** Whether known issues fail the run ({@code -Dchaos.strict=true}), as expectations do. */
-  public static boolean strict() {
-    return Boolean.getBoolean("chaos.strict");
-  }
-
-  /**
-   * Records a promise of the issue that does not hold yet for a cause outside the chaos module
-   * (named in {@code cause}, with the fix proposed in the report). It is reported either way, and
-   * fails the run only in {@link #strict()} mode, so that the suite stays a gate for everything
-   * else until the fix lands; when it holds, the report says so.
-   */
-  public boolean knownIssue(String what, boolean held, String cause) {
-    if (!held) {
-      LOG.warn("{}: known issue reproduced: {} ({})", name, what, cause);
-    }
-    knownIssues.put(what, held ? "holds in this run" : "DOES NOT HOLD: " + cause);
-    return held;
-  }
-
   /** Node {@code i}'s /status. */
   public JsonNode status(int i) {
     return nodes.get(i).json("/status");
@@ -307,8 +287,7 @@ public final class ScenarioRun {
     for (FaultEvent f : history.faults()) {
       faults.add(f.describe(history.originNanos()));
     }
-    boolean passed = check.ok() && expectations.values().stream().allMatch(Boolean::booleanValue)
-        && (!strict() || knownIssues.values().stream().allMatch(v -> v.startsWith("holds")));
+    boolean passed = check.ok() && expectations.values().stream().allMatch(Boolean::booleanValue);
     ScenarioResult result = new ScenarioResult(
         name, fault, passed, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), wall,
         replayMillis, recordsReplayed, replayRate, readyMillis, convergeMillis,
@@ -317,7 +296,7 @@ public final class ScenarioRun {
         round(percentileMillis(latencies, 0.99)),
         round(percentileMillis(latencies, 1.0)),
         check.count(AnomalyType.LOST_WRITE), anomalies, check.unknownPutsSeen(),
-        measurements, knownIssues, faults, check.describe());
+        measurements, faults, check.describe());
     result.write(resultsDir.resolve(name + ".json"));
     LOG.info("=== scenario {} {} in {} ms: {}", name, passed ? "passed" : "FAILED", wall, check.describe());
     return result;
@@ -336,7 +315,6 @@ public final class ScenarioRun {
         sb.append("\n  expectation failed: ").append(what);
       }
     });
-    knownIssues.forEach((what, state) -> sb.append("\n  known issue: ").append(what).append(": ").append(state));
     sb.append("\n").append(check == null ? "not checked" : check.describe());
     sb.append("\nlogs: ").append(cluster.logDir());
     return sb.toString();

@@ -15,7 +15,7 @@ class ChaosReportTest {
     return new ScenarioResult(scenario, "fault", passed, "2026-11-25T00:00:00Z", 1000, null, null, null,
         readyMillis, 50L, clientErrors == 0 ? Map.of() : Map.of("503", clientErrors),
         Map.of("PUT", Map.of("OK", 10)), 100.0, 12.5, 40.0, 0, Map.of("lost-write", 0), 0, Map.of(),
-        Map.of(), List.of(), "checked");
+        List.of(), "checked");
   }
 
   @Test
