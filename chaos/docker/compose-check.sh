@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Brings docker-compose.yml up with the locally built images, writes a key through nginx, reads it
-# back from every node, and takes everything down again (volumes included), whatever happened.
+# Brings docker-compose.yml up with the locally built images and checks it: three brokers and a
+# topic replicated on them; a key written through nginx read back from every node; a write
+# through nginx with one broker stopped; a node that exits is restarted and its health check
+# turns healthy. Then takes everything down (volumes included), whatever happened.
 #
 #   chaos/docker/prepare-images.sh && chaos/docker/compose-check.sh
 #
@@ -88,4 +90,42 @@ for n in 1 2 3; do
   [[ $got == "$value" ]] || fail "n$n answered '$got' instead of '$value'"
   say "GET from n$n (X-Min-Position $position): the value written"
 done
+
+# Three brokers: every one runs, and the node made the topic on all three.
+container() { compose ps -q "$1"; }
+for b in 1 2 3; do
+  [[ $(docker inspect -f '{{.State.Health.Status}}' "$(container kafka$b)") == healthy ]] \
+    || fail "kafka$b is not healthy"
+done
+status=$(curl -s -m 10 "http://127.0.0.1:$LOGKV_PORT_N1/status")
+[[ $status == *'"replication_factor":3'* && $status == *'"min_insync_replicas":2'* ]] \
+  || fail "n1's topic is not replicated on three brokers with min.insync.replicas 2: $status"
+say "three brokers healthy; topic replication factor 3, min.insync.replicas 2"
+
+# A write survives the loss of a broker.
+compose stop kafka2 >/dev/null 2>&1
+value2="$value-one-broker-down"
+code=$(curl -s -o /dev/null -m 30 -w '%{http_code}' -X PUT --data-binary "$value2" "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check")
+[[ $code == 200 ]] || fail "a PUT through nginx with kafka2 stopped answered $code"
+got=$(curl -s -m 10 "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check?consistency=strong")
+[[ $got == "$value2" ]] || fail "a strong read with kafka2 stopped answered '$got'"
+compose start kafka2 >/dev/null 2>&1
+say "kafka2 stopped: a PUT through nginx answered 200 and a strong read saw it; kafka2 started again"
+
+# The node's health check, and its restart policy: n2's process exits, the engine starts it again.
+n2=$(container n2)
+for _ in $(seq 1 120); do
+  [[ $(docker inspect -f '{{.State.Health.Status}}' "$n2") == healthy ]] && break
+  sleep 1
+done
+[[ $(docker inspect -f '{{.State.Health.Status}}' "$n2") == healthy ]] || fail "n2's health check never turned healthy"
+docker exec "$n2" bash -c 'kill -TERM 1'
+for _ in $(seq 1 240); do
+  restarts=$(docker inspect -f '{{.RestartCount}}' "$n2")
+  ((restarts >= 1)) && [[ $(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$LOGKV_PORT_N2/health/ready") == 200 ]] && break
+  sleep 0.5
+done
+((restarts >= 1)) || fail "n2 exited but was not restarted"
+wait_200 "http://127.0.0.1:$LOGKV_PORT_N2/health/ready" "n2 after its restart"
+say "n2 healthy; its process exited and the engine restarted it (restart count $restarts), ready again"
 say "PASSED in $((SECONDS - t0)) s"

@@ -62,7 +62,7 @@ final class ReplayBench {
         .build()
         .start()) {
       NodeProcess node = cluster.node(0);
-      String bootstrap = cluster.broker().bootstrapServers();
+      String bootstrap = cluster.kafka().bootstrapServers();
       progress.accept(String.format("writing %,d records (%,d keys x %d)", keys * versions, keys, versions));
       fill(bootstrap, keys, versions);
       progress.accept("stock consumer reading the topic into a HashMap");

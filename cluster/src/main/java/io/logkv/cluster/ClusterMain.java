@@ -1,5 +1,6 @@
 package io.logkv.cluster;
 
+import io.logkv.kafkalocal.KafkaBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
     name = "logkv-cluster",
     mixinStandardHelpOptions = true,
     subcommands = {ClusterMain.Up.class},
-    description = "A logkv cluster on this machine: a Kafka broker, nodes and nginx, as local processes.")
+    description = "A logkv cluster on this machine: Kafka brokers, nodes and nginx, as local processes.")
 public final class ClusterMain implements Runnable {
 
   public static void main(String[] args) {
@@ -31,7 +32,7 @@ public final class ClusterMain implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Starts a Kafka broker (KRaft), the nodes and nginx on 127.0.0.1, waits until all are ready,",
+        "Starts Kafka brokers (a KRaft quorum), the nodes and nginx on 127.0.0.1, waits until all are ready,",
         "prints their URLs and runs until Ctrl-C or SIGTERM, which stops every child. If this process",
         "is killed outright (SIGKILL), every child notices and exits by itself."
       })
@@ -46,11 +47,16 @@ public final class ClusterMain implements Runnable {
         description = "First node's port; the others follow. Default: ${DEFAULT-VALUE}.")
     int nodePort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--brokers", defaultValue = "3",
+        description = "Kafka brokers, a KRaft quorum of combined broker+controllers; 3 survives the loss of one, 1 suits a small machine. Default: ${DEFAULT-VALUE}.")
+    int brokers;
+
+    @Option(names = "--kafka-port", defaultValue = "9092",
+        description = "First broker's client port; the others follow. Default: ${DEFAULT-VALUE}.")
     int kafkaPort;
 
-    @Option(names = "--controller-port", defaultValue = "9093",
-        description = "KRaft controller port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--controller-port", defaultValue = "9192",
+        description = "First broker's KRaft controller port; the others follow. Default: ${DEFAULT-VALUE}.")
     int controllerPort;
 
     @Option(names = "--data-dir", defaultValue = "logkv-data",
@@ -74,10 +80,16 @@ public final class ClusterMain implements Runnable {
         System.err.println("--nodes must be 1..64");
         return 2;
       }
-      System.out.printf("starting Kafka and %d node(s); data and logs in %s%n", nodes, dataDir.toAbsolutePath());
+      if (brokers < 1 || brokers > 9) {
+        System.err.println("--brokers must be 1..9");
+        return 2;
+      }
+      System.out.printf("starting %d Kafka broker(s) and %d node(s); data and logs in %s%n", brokers, nodes,
+          dataDir.toAbsolutePath());
       LocalCluster cluster =
           LocalCluster.builder()
               .nodes(nodes)
+              .brokers(brokers)
               .dataDir(dataDir)
               .kafkaPort(kafkaPort)
               .controllerPort(controllerPort)
@@ -115,8 +127,9 @@ public final class ClusterMain implements Runnable {
       for (NodeProcess n : cluster.nodes()) {
         t.append(String.format(row, n.id(), n.url(), n.process().pid(), n.process().logFile()));
       }
-      t.append(String.format(row, "kafka", cluster.broker().bootstrapServers(), cluster.broker().process().pid(),
-          cluster.broker().process().logFile()));
+      for (KafkaBroker b : cluster.kafka().brokers()) {
+        t.append(String.format(row, "kafka-" + b.nodeId(), b.bootstrapServers(), b.process().pid(), b.process().logFile()));
+      }
       if (cluster.nginx().isEmpty()) {
         t.append('\n').append(Nginx.installHint()).append('\n');
       }

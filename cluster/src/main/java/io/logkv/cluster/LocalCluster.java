@@ -2,6 +2,7 @@ package io.logkv.cluster;
 
 import io.logkv.kafkalocal.FreePorts;
 import io.logkv.kafkalocal.KafkaBroker;
+import io.logkv.kafkalocal.KafkaCluster;
 import io.logkv.kafkalocal.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A logkv cluster on 127.0.0.1: one Kafka broker, N nodes and (when found) nginx, each a child
- * process whose output goes to {@code <data dir>/logs}. Every part can be stopped, killed, paused
+ * A logkv cluster on 127.0.0.1: a KRaft quorum of Kafka brokers (three by default), N nodes and
+ * (when found) nginx, each a child process whose output goes to {@code <data dir>/logs}. Every part can be stopped, killed, paused
  * and restarted on its own; {@link #close()} stops them all and, for a temporary data directory,
  * deletes it.
  *
@@ -34,7 +35,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Path dataDir;
   private final boolean temporary;
-  private final KafkaBroker broker;
+  private final KafkaCluster kafka;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final Nginx nginx;
   private final java.util.Map<String, Restarts> restarts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -44,18 +45,21 @@ public final class LocalCluster implements AutoCloseable {
     this.temporary = b.dataDir == null;
     this.dataDir = (temporary ? TempDirs.create("logkv-cluster") : b.dataDir).toAbsolutePath();
     Path logs = dataDir.resolve("logs");
-    KafkaBroker.Builder kafka = KafkaBroker.builder(dataDir.resolve("kafka"))
-        .port(b.kafkaPort)
-        .controllerPort(b.controllerPort)
-        .logFile(logs.resolve("kafka.log"));
-    b.brokerListeners.forEach(kafka::listener);
-    this.broker = kafka.build();
+    this.kafka = KafkaCluster.builder(dataDir.resolve("kafka"))
+        .brokers(b.brokers)
+        .firstPort(b.kafkaPort)
+        .firstControllerPort(b.controllerPort)
+        .logDir(logs)
+        .voterAddress(b.voterAddress)
+        .controllerAdvertised(b.controllerAdvertised)
+        .configure(b.brokerConfig)
+        .build();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < b.nodes; i++) {
       int port = b.firstNodePort == 0 ? FreePorts.next() : b.firstNodePort + i;
       String id = "n" + (i + 1);
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
-      nodes.add(new NodeProcess(id, port, bootstrap == null ? broker.bootstrapServers() : bootstrap,
+      nodes.add(new NodeProcess(id, port, bootstrap == null ? kafka.bootstrapServers() : bootstrap,
           dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs, b.nodeClassPath));
       ports.add(b.nginxUpstream == null ? port : b.nginxUpstream.applyAsInt(i, port));
     }
@@ -111,10 +115,10 @@ public final class LocalCluster implements AutoCloseable {
 
   private record Restarts(int count, long lastNanos) {}
 
-  /** Starts the broker, then every node (in parallel) until ready, then nginx. */
+  /** Starts the brokers, then every node (in parallel) until ready, then nginx. */
   public LocalCluster start() {
     try {
-      broker.start();
+      kafka.start();
       nodes.forEach(NodeProcess::start);
       CompletableFuture.allOf(nodes.stream()
               .map(n -> CompletableFuture.runAsync(() -> n.awaitReady(READY_TIMEOUT)))
@@ -130,8 +134,9 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  public KafkaBroker broker() {
-    return broker;
+  /** The Kafka brokers. */
+  public KafkaCluster kafka() {
+    return kafka;
   }
 
   public List<NodeProcess> nodes() {
@@ -161,7 +166,7 @@ public final class LocalCluster implements AutoCloseable {
     return dataDir.resolve("logs");
   }
 
-  /** Stops nginx, the nodes and the broker (each SIGTERM, then SIGKILL if it hangs); idempotent. */
+  /** Stops nginx, the nodes and the brokers (each SIGTERM, then SIGKILL if it hangs); idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -175,7 +180,7 @@ public final class LocalCluster implements AutoCloseable {
             .map(n -> CompletableFuture.runAsync(n::stop))
             .toArray(CompletableFuture[]::new))
         .join();
-    broker.stop();
+    kafka.stop();
     if (temporary) {
       TempDirs.deleteRecursively(dataDir);
     }
@@ -184,6 +189,10 @@ public final class LocalCluster implements AutoCloseable {
   /** Cluster settings; every port 0 (the default) is chosen free. */
   public static final class Builder {
     private int nodes = 3;
+    private int brokers = 3;
+    private KafkaCluster.VoterAddress voterAddress;
+    private java.util.function.IntBinaryOperator controllerAdvertised;
+    private java.util.function.BiConsumer<Integer, KafkaBroker.Builder> brokerConfig = (i, kb) -> { };
     private Path dataDir;
     private int kafkaPort;
     private int controllerPort;
@@ -194,7 +203,6 @@ public final class LocalCluster implements AutoCloseable {
     private List<String> nodeArgs = List.of();
     private List<String> nodeJvmOptions = defaultNodeJvmOptions("512m");
     private boolean superviseNodes;
-    private final List<KafkaBroker.Listener> brokerListeners = new ArrayList<>();
     private IntFunction<String> nodeBootstrap;
     private IntBinaryOperator nginxUpstream;
     private String nodeClassPath;
@@ -223,11 +231,13 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
+    /** The first broker's client port; broker {@code i} gets {@code port + i}. */
     public Builder kafkaPort(int port) {
       this.kafkaPort = port;
       return this;
     }
 
+    /** The first broker's controller port; broker {@code i} gets {@code port + i}. */
     public Builder controllerPort(int port) {
       this.controllerPort = port;
       return this;
@@ -288,13 +298,33 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
-    /** An extra broker listener, e.g. one per node for a fault-injection proxy. */
-    public Builder brokerListener(KafkaBroker.Listener listener) {
-      this.brokerListeners.add(listener);
+    /** Kafka brokers: a KRaft quorum of this many combined broker+controllers (default 3; 1 for a small machine). */
+    public Builder brokers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("a cluster needs at least one Kafka broker");
+      }
+      this.brokers = n;
       return this;
     }
 
-    /** The bootstrap address node {@code i} (0-based) uses instead of the broker's own. */
+    /** Anything else for broker {@code i} (0-based): listeners for fault-injection proxies, settings. */
+    public Builder brokerConfig(java.util.function.BiConsumer<Integer, KafkaBroker.Builder> config) {
+      this.brokerConfig = config;
+      return this;
+    }
+
+    /** Where each broker advertises its controller listener, given the port it binds (a proxy's, to cut it off). */
+    public Builder controllerAdvertised(java.util.function.IntBinaryOperator portFor) {
+      this.controllerAdvertised = portFor;
+      return this;
+    }
+
+    /** How each broker reaches each other's controller listener (a proxy, to cut one off). */
+    public Builder voterAddress(KafkaCluster.VoterAddress address) {
+      this.voterAddress = address;
+      return this;
+    }
+
     /**
      * Where nginx sends node {@code i}'s traffic, given the node's port: for a proxy in between
      * (the chaos suite cuts a node from nginx that way). By default, the node's own port.
@@ -304,6 +334,7 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
+    /** The bootstrap servers node {@code i} (0-based) uses instead of the brokers' own addresses. */
     public Builder nodeBootstrap(IntFunction<String> bootstrapForNode) {
       this.nodeBootstrap = bootstrapForNode;
       return this;

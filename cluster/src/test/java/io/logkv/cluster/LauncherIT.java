@@ -25,14 +25,18 @@ class LauncherIT {
     final Path output;
     final int nginxPort = FreePorts.next();
     final int nodePort = FreePorts.next();
-    final int kafkaPort = FreePorts.next();
-    final int controllerPort = FreePorts.next();
+    final int kafkaPort = FreePorts.nextBlock(3);
+    final int controllerPort = FreePorts.nextBlock(3);
+    final int brokers;
 
-    Launch(Path dataDir, String... extra) throws Exception {
+    /** {@code up} with one node and {@code brokers} brokers (its default is 3). */
+    Launch(Path dataDir, int brokers, String... extra) throws Exception {
+      this.brokers = brokers;
       output = dataDir.resolveSibling(dataDir.getFileName() + "-launcher-" + System.nanoTime() + ".txt");
       List<String> cmd = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "up",
-          "--nodes", "1", "--port", Integer.toString(nginxPort), "--node-port", Integer.toString(nodePort),
+          "--nodes", "1", "--brokers", Integer.toString(brokers),
+          "--port", Integer.toString(nginxPort), "--node-port", Integer.toString(nodePort),
           "--kafka-port", Integer.toString(kafkaPort), "--controller-port", Integer.toString(controllerPort),
           "--data-dir", dataDir.toString()));
       cmd.addAll(List.of(extra));
@@ -46,7 +50,12 @@ class LauncherIT {
     }
 
     List<Integer> ports() {
-      return List.of(nginxPort, nodePort, kafkaPort, controllerPort);
+      List<Integer> ports = new ArrayList<>(List.of(nginxPort, nodePort));
+      for (int i = 0; i < brokers; i++) {
+        ports.add(kafkaPort + i);
+        ports.add(controllerPort + i);
+      }
+      return ports;
     }
 
     List<ProcessHandle> descendants() {
@@ -64,9 +73,13 @@ class LauncherIT {
   @Timeout(300)
   void up_thenSigterm_stopsEveryChild_andASecondUpKeepsTheData(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    try (Launch first = new Launch(data)) {
+    try (Launch first = new Launch(data, 3)) {
       String table = first.awaitUp();
-      assertThat(table).contains("nginx").contains("n1").contains("kafka").contains("http://127.0.0.1:" + first.nginxPort);
+      assertThat(table).contains("nginx").contains("n1").contains("kafka-1").contains("kafka-2").contains("kafka-3")
+          .contains("http://127.0.0.1:" + first.nginxPort);
+      // The node made the topic on three brokers: an acknowledged write survives the loss of one.
+      String status = Client.get("http://127.0.0.1:" + first.nodePort + "/status").body();
+      assertThat(status).contains("\"replication_factor\":3").contains("\"min_insync_replicas\":2");
       assertThat(Client.put("http://127.0.0.1:" + first.nginxPort + "/keys/kept", "across-restarts").statusCode())
           .isEqualTo(200);
 
@@ -87,10 +100,10 @@ class LauncherIT {
       assertGone(children, first.ports());
       assertThat(Files.readString(first.output)).contains("stopped.");
     }
-    assertThat(data.resolve("logs/kafka.log")).exists();
+    assertThat(data.resolve("logs/kafka-1.log")).exists();
     assertThat(data.resolve("logs/n1.log")).exists();
 
-    try (Launch second = new Launch(data)) {
+    try (Launch second = new Launch(data, 3)) {
       second.awaitUp();
       assertThat(Client.get("http://127.0.0.1:" + second.nginxPort + "/keys/kept").body()).isEqualTo("across-restarts");
       List<ProcessHandle> children = second.descendants();
@@ -103,7 +116,7 @@ class LauncherIT {
   @Test
   @Timeout(300)
   void launcherKilledWithSigkill_leavesNoOrphanHoldingAPort(@TempDir Path dir) throws Exception {
-    try (Launch launch = new Launch(dir.resolve("data"))) {
+    try (Launch launch = new Launch(dir.resolve("data"), 1)) {
       launch.awaitUp();
       List<ProcessHandle> children = launch.descendants();
       assertThat(children.size()).isGreaterThanOrEqualTo(3); // broker, node, nginx (and its shell)
@@ -117,7 +130,7 @@ class LauncherIT {
   @Test
   @Timeout(300)
   void withoutNginx_saysHowToInstallIt_andKeepsTheNodesUp(@TempDir Path dir) throws Exception {
-    try (Launch launch = new Launch(dir.resolve("data"), "--nginx", "no-such-nginx")) {
+    try (Launch launch = new Launch(dir.resolve("data"), 1, "--nginx", "no-such-nginx")) {
       String out = launch.awaitUp();
       assertThat(out).contains("apt-get install nginx");
       assertThat(Client.put("http://127.0.0.1:" + launch.nodePort + "/keys/direct", "ok").statusCode()).isEqualTo(200);

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code LOGKV_KAFKA_LISTENERS}: extra listeners, comma separated,
  *       {@code NAME:port:advertisedHost:advertisedPort} (e.g. one per node, advertised at its proxy)
  *   <li>{@code LOGKV_KAFKA_HEAP} (512m): the broker's -Xmx
+ *   <li>a member of a quorum of several brokers: {@code LOGKV_KAFKA_NODE_ID} (1..N), {@code
+ *       LOGKV_KAFKA_VOTERS} (Kafka's controller.quorum.voters, e.g. {@code
+ *       1@kafka1:9093,2@kafka2:9093,3@kafka3:9093}), {@code LOGKV_KAFKA_CLUSTER_ID} (one Kafka
+ *       cluster id, the same for every member, e.g. from {@code kafka-storage random-uuid}); without
+ *       {@code LOGKV_KAFKA_VOTERS} the broker is its own single-member quorum
  * </ul>
  *
  * <p>The file {@code ready} in the data directory exists while the broker answers: removed at
@@ -43,6 +48,15 @@ public final class BrokerMain {
             .jvmOption("-Xms128m")
             // The container's own standard output, so that `docker logs` shows the broker.
             .logFile(Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/1"));
+    String voters = env.getOrDefault("LOGKV_KAFKA_VOTERS", "").strip();
+    if (!voters.isEmpty()) {
+      String clusterId = env.get("LOGKV_KAFKA_CLUSTER_ID");
+      if (clusterId == null || clusterId.isBlank()) {
+        throw new IllegalArgumentException("LOGKV_KAFKA_VOTERS needs LOGKV_KAFKA_CLUSTER_ID, the same for every member");
+      }
+      int members = voters.split(",").length;
+      b.quorumMember(Integer.parseInt(env.getOrDefault("LOGKV_KAFKA_NODE_ID", "1")), voters, clusterId.strip(), members);
+    }
     String listeners = env.getOrDefault("LOGKV_KAFKA_LISTENERS", "").strip();
     if (!listeners.isEmpty()) {
       for (String l : listeners.split(",")) {

@@ -38,6 +38,27 @@ public final class FreePorts {
     throw new IllegalStateException("no free port on loopback between " + LOW + " and " + HIGH);
   }
 
+  /** The first of {@code n} consecutive ports, each free a moment ago and not given out before. */
+  public static int nextBlock(int n) {
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int first = ThreadLocalRandom.current().nextInt(LOW, HIGH - n);
+      boolean free = true;
+      for (int p = first; p < first + n && free; p++) {
+        free = !GIVEN.contains(p) && bindable(p);
+      }
+      if (free) {
+        boolean claimed = true;
+        for (int p = first; p < first + n; p++) {
+          claimed &= GIVEN.add(p);
+        }
+        if (claimed) {
+          return first;
+        }
+      }
+    }
+    throw new IllegalStateException("no " + n + " consecutive free ports on loopback between " + LOW + " and " + HIGH);
+  }
+
   private static boolean bindable(int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);

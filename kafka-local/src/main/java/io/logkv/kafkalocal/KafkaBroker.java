@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single Kafka broker and controller in KRaft mode, run from the kafka_2.13 jars as a child
- * process on 127.0.0.1.
+ * One Kafka broker and controller in KRaft mode (a combined node), run from the kafka_2.13 jars as
+ * a child process on 127.0.0.1: alone, as its own single-member quorum, or as one member of a
+ * {@link KafkaCluster} (node id, the quorum's voters and a shared cluster id set by the builder).
  *
  * <p>The data directory is formatted on first use and kept across restarts, so {@link #restart()}
  * brings back the same log on the same ports. Extra listeners, one per node, let the chaos suite
@@ -64,6 +65,13 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private final Path dataDir;
+  private final int nodeId;
+  private final String quorumVoters;
+  private final String clusterId;
+  private final int replicationPort;
+  private final int replicationAdvertisedPort;
+  private final int controllerAdvertisedPort;
+  private final int internalReplicationFactor;
   private final int port;
   private final int controllerPort;
   private final String bindHost;
@@ -75,6 +83,13 @@ public final class KafkaBroker implements AutoCloseable {
 
   private KafkaBroker(Builder b) {
     this.dataDir = b.dataDir.toAbsolutePath();
+    this.nodeId = b.nodeId;
+    this.quorumVoters = b.quorumVoters;
+    this.clusterId = b.clusterId;
+    this.replicationPort = b.replicationPort;
+    this.replicationAdvertisedPort = b.replicationAdvertisedPort;
+    this.controllerAdvertisedPort = b.controllerAdvertisedPort;
+    this.internalReplicationFactor = b.internalReplicationFactor;
     this.port = b.port == 0 ? FreePorts.next() : b.port;
     this.controllerPort = b.controllerPort == 0 ? FreePorts.next() : b.controllerPort;
     this.bindHost = b.bindHost;
@@ -84,7 +99,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.extraConfig = Map.copyOf(b.extraConfig);
     this.process =
         ChildProcess.java(
-            "kafka",
+            b.quorumVoters == null ? "kafka" : "kafka-" + b.nodeId,
             jvmOptions(),
             "kafka.Kafka",
             List.of(dataDir.resolve("server.properties").toString()),
@@ -97,6 +112,19 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Formats the data directory if it is new, starts the broker and waits until it answers. */
   public KafkaBroker start() {
+    long started = System.nanoTime();
+    launch();
+    awaitReady();
+    LOG.info("Kafka broker {} ready on {} in {} ms (pid {}, data in {})", nodeId, bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), dataDir);
+    return this;
+  }
+
+  /**
+   * Formats the data directory if it is new and starts the process, without waiting: the members
+   * of a quorum must all be launched before any of them can answer.
+   */
+  public KafkaBroker launch() {
     try {
       Files.createDirectories(dataDir);
       writeConfig();
@@ -104,15 +132,13 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not prepare " + dataDir, e);
     }
-    long started = System.nanoTime();
     process.start();
+    return this;
+  }
+
+  /** Waits until the broker answers an admin request; fails early (with its log) if it exits. */
+  public KafkaBroker awaitReady() {
     process.awaitReady(this::answers, START_TIMEOUT, "ready");
-    LOG.info(
-        "Kafka broker ready on {} in {} ms (pid {}, data in {})",
-        bootstrapServers(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        process.pid(),
-        dataDir);
     return this;
   }
 
@@ -147,6 +173,16 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port} of the plain listener. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The node id in the quorum (1 for a broker of its own). */
+  public int nodeId() {
+    return nodeId;
+  }
+
+  /** The port of the controller listener. */
+  public int controllerPort() {
+    return controllerPort;
   }
 
   public int port() {
@@ -201,9 +237,14 @@ public final class KafkaBroker implements AutoCloseable {
   private void writeConfig() throws IOException {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    // The controller listener stays on loopback: the broker is its own single-member quorum.
+    p.put("node.id", Integer.toString(nodeId));
+    if (quorumVoters == null) {
+      // Its own single-member quorum; the controller listener stays on loopback.
+      p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    } else {
+      // A static quorum: every member knows every voter (its address as this member reaches it).
+      p.put("controller.quorum.voters", quorumVoters);
+    }
     StringBuilder bind = new StringBuilder("PLAINTEXT://" + bindHost + ":" + port);
     StringBuilder advertised = new StringBuilder("PLAINTEXT://" + advertisedHost + ":" + port);
     StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
@@ -212,25 +253,46 @@ public final class KafkaBroker implements AutoCloseable {
       advertised.append(',').append(l.name()).append("://").append(l.advertisedHost()).append(':').append(l.advertisedPort());
       protocols.append(',').append(l.name()).append(":PLAINTEXT");
     }
-    bind.append(",CONTROLLER://127.0.0.1:").append(controllerPort);
+    String interBroker = "PLAINTEXT";
+    if (replicationPort > 0) {
+      // Brokers reach each other on a listener of its own, advertised where a fault-injection
+      // proxy can stand in front of this broker.
+      interBroker = "REPLICATION";
+      bind.append(",REPLICATION://").append(bindHost).append(':').append(replicationPort);
+      advertised.append(",REPLICATION://").append(advertisedHost).append(':').append(replicationAdvertisedPort);
+      protocols.append(",REPLICATION:PLAINTEXT");
+    }
+    bind.append(",CONTROLLER://").append(quorumVoters == null ? "127.0.0.1" : bindHost).append(':').append(controllerPort);
+    if (controllerAdvertisedPort > 0) {
+      // The quorum's leader tells its followers this address (KIP-853): a proxy, to cut it off.
+      advertised.append(",CONTROLLER://").append(advertisedHost).append(':').append(controllerAdvertisedPort);
+    }
     p.put("listeners", bind.toString());
     p.put("advertised.listeners", advertised.toString());
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("inter.broker.listener.name", interBroker);
     p.put("listener.security.protocol.map", protocols.toString());
     p.put("log.dirs", dataDir.resolve("log").toString());
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
+    String internalRf = Integer.toString(internalReplicationFactor);
+    String internalMinIsr = Integer.toString(Math.max(1, internalReplicationFactor - 1));
+    p.put("offsets.topic.replication.factor", internalRf);
+    p.put("transaction.state.log.replication.factor", internalRf);
+    p.put("transaction.state.log.min.isr", internalMinIsr);
+    p.put("share.coordinator.state.topic.replication.factor", internalRf);
+    p.put("share.coordinator.state.topic.min.isr", internalMinIsr);
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("num.partitions", "1");
-    // After a SIGKILL the controller keeps the dead broker's registration until its session
-    // times out (9 s by default) and only then lets the restarted broker in; one node needs less.
-    p.put("broker.heartbeat.interval.ms", "500");
-    p.put("broker.session.timeout.ms", "2500");
+    // Failover on one machine, where a process is either up or frozen: a broker that stops
+    // heartbeating is fenced after 1.5 s (Kafka's default is 9 s) and its partitions get new
+    // leaders, and a follower that stops fetching leaves the ISR after 1.5 s (30 s by default),
+    // so acks=all writes stop waiting for it. Both fit inside a node's default 5 s write timeout;
+    // production clusters keep Kafka's defaults (see the README).
+    p.put("broker.heartbeat.interval.ms", "300");
+    p.put("broker.session.timeout.ms", "1500");
+    p.put("replica.lag.time.max.ms", "1500");
+    p.put("controller.quorum.election.timeout.ms", "1000");
+    p.put("controller.quorum.fetch.timeout.ms", "1500");
     p.putAll(extraConfig);
     StringBuilder text = new StringBuilder("# written by logkv's KafkaBroker; rewritten at every start\n");
     p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
@@ -244,6 +306,10 @@ public final class KafkaBroker implements AutoCloseable {
           </appender>
           <logger name="kafka" level="INFO"/>
           <logger name="org.apache.kafka" level="WARN"/>
+          <!-- Elections and fencing: what a chaos run needs to read after a broker fault. -->
+          <logger name="org.apache.kafka.raft.QuorumState" level="INFO"/>
+          <logger name="org.apache.kafka.controller.BrokerHeartbeatManager" level="INFO"/>
+          <logger name="org.apache.kafka.controller.ReplicationControlManager" level="INFO"/>
           <logger name="state.change.logger" level="WARN"/>
           <root level="WARN"><appender-ref ref="out"/></root>
         </configuration>
@@ -255,19 +321,18 @@ public final class KafkaBroker implements AutoCloseable {
     if (Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
       return;
     }
-    String clusterId = Uuid.randomUuid().toString();
+    String id = clusterId != null ? clusterId : Uuid.randomUuid().toString();
+    List<String> args = new ArrayList<>(List.of("format", "-t", id));
+    if (quorumVoters == null) {
+      args.add("--standalone"); // its own quorum; with static voters, nothing more is needed
+    }
+    args.addAll(List.of("-c", dataDir.resolve("server.properties").toString()));
     ChildProcess format =
         ChildProcess.java(
             "kafka-format",
             List.of("-Xmx256m", "-Dlogback.configurationFile=" + dataDir.resolve("logback.xml")),
             "kafka.tools.StorageTool",
-            List.of(
-                "format",
-                "-t",
-                clusterId,
-                "--standalone",
-                "-c",
-                dataDir.resolve("server.properties").toString()),
+            args,
             dataDir.resolve("format.log"));
     format.start();
     if (!format.awaitExit(Duration.ofSeconds(60)) || format.exitCode() != 0) {
@@ -275,12 +340,19 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "formatting the Kafka data directory failed; its output:\n" + format.logTail(30));
     }
-    LOG.info("formatted Kafka data directory {} (cluster id {})", dataDir, clusterId);
+    LOG.info("formatted Kafka data directory {} (cluster id {})", dataDir, id);
   }
 
   /** Settings for a broker; every port 0 means "pick a free one". */
   public static final class Builder {
     private final Path dataDir;
+    private int nodeId = 1;
+    private String quorumVoters;
+    private String clusterId;
+    private int replicationPort;
+    private int replicationAdvertisedPort;
+    private int controllerAdvertisedPort;
+    private int internalReplicationFactor = 1;
     private int port;
     private int controllerPort;
     private String bindHost = "127.0.0.1";
@@ -296,6 +368,38 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Makes this broker member {@code nodeId} of a static quorum: {@code voters} is Kafka's
+     * {@code controller.quorum.voters} ({@code 1@host:port,2@host:port,...}, each voter at the
+     * address this member reaches it by), {@code clusterId} the id every member is formatted with.
+     */
+    public Builder quorumMember(int nodeId, String voters, String clusterId, int brokers) {
+      this.nodeId = nodeId;
+      this.quorumVoters = voters;
+      this.clusterId = clusterId;
+      this.internalReplicationFactor = Math.min(3, brokers);
+      return this;
+    }
+
+    /**
+     * Advertises the controller listener at {@code port} (a proxy's): the quorum's leader hands
+     * this address to its followers, which then fetch from it there.
+     */
+    public Builder controllerAdvertisedPort(int port) {
+      this.controllerAdvertisedPort = port;
+      return this;
+    }
+
+    /**
+     * Brokers replicate over a listener of their own, bound on {@code port} and advertised at
+     * {@code advertisedPort} (a proxy's, to cut the broker off its peers).
+     */
+    public Builder replicationListener(int port, int advertisedPort) {
+      this.replicationPort = port;
+      this.replicationAdvertisedPort = advertisedPort;
       return this;
     }
 

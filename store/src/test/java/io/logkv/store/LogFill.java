@@ -54,7 +54,12 @@ final class LogFill {
 
   /** A position token for the current end of every partition of {@code topic}. */
   static String endToken(String topic, int partitions) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedBroker.bootstrapServers()))) {
+    return endToken(topic, partitions, SharedBroker.bootstrapServers());
+  }
+
+  /** The same on the brokers at {@code bootstrapServers}. */
+  static String endToken(String topic, int partitions, String bootstrapServers) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
       Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
       for (int i = 0; i < partitions; i++) {
         request.put(new TopicPartition(topic, i), OffsetSpec.latest());

@@ -42,13 +42,51 @@ public interface ChaosCluster extends AutoCloseable {
 
   boolean nodeAlive(int i);
 
-  boolean brokerAlive();
+  /** How many Kafka brokers the cluster runs. */
+  int brokerCount();
 
-  /** SIGKILL of the Kafka broker. */
-  void killBroker();
+  /** The brokers' client addresses as this JVM reaches them, for an admin client. */
+  String kafkaBootstrap();
 
-  /** Starts the broker again on the same ports and data, waiting until it answers. */
-  void startBroker();
+  /** Whether broker {@code b} (0-based; its node id is {@code b + 1}) runs. */
+  boolean brokerAlive(int b);
+
+  /** SIGKILL of broker {@code b}. */
+  void killBroker(int b);
+
+  /** SIGTERM of broker {@code b}: a controlled shutdown, its leaderships moved first; waited for. */
+  void stopBroker(int b);
+
+  /** Starts broker {@code b} again on the same ports and data, waiting until the cluster lists it. */
+  void startBroker(int b);
+
+  /** SIGSTOP of broker {@code b}: it hangs with its sockets open. */
+  void pauseBroker(int b);
+
+  /** SIGCONT of broker {@code b}. */
+  void resumeBroker(int b);
+
+  /**
+   * Cuts broker {@code b} off the nodes and the other brokers: local, every proxy in front of it
+   * and on its controller links disabled; Docker, its container disconnected from the network.
+   */
+  void cutBroker(int b);
+
+  /** Whether {@link #cutBroker} is possible (more than one broker). */
+  boolean canCutBroker();
+
+  /** Restores every link of broker {@code b}. Idempotent. */
+  void healBroker(int b);
+
+  /** SIGKILL of every broker: Kafka is gone. */
+  default void killAllBrokers() {
+    for (int b = 0; b < brokerCount(); b++) {
+      killBroker(b);
+    }
+  }
+
+  /** Starts every broker that is not running, waiting until the cluster lists them all. */
+  void startStoppedBrokers();
 
   /**
    * Cuts node {@code i} off Kafka: local, its Toxiproxy proxy is disabled; Docker, the node's

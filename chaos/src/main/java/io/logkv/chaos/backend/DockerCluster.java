@@ -38,17 +38,19 @@ import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A chaos cluster in containers: one Kafka broker, the project's Toxiproxy-API server, the nodes
- * and nginx, on two networks of their own.
+ * A chaos cluster in containers: a KRaft quorum of Kafka brokers, the project's Toxiproxy-API
+ * server, the nodes and nginx, on two networks of their own.
  *
  * <pre>
- *   nginx --[front]-- n1..nN --[back]-- toxiproxy --[back]-- kafka
+ *   nginx --[front]-- n1..nN --[back]-- toxiproxy --[back]-- kafka1..kafkaM
  * </pre>
  *
- * <p>Node {@code i} bootstraps at {@code toxiproxy:19101+i}, a proxy to the broker listener
- * {@code kafka:9101+i} that advertises that same proxy address, so all of a node's Kafka traffic
- * crosses its own proxy (latency toxics) and the back network (a partition is a real {@code
- * network disconnect}). The front network carries only nginx's traffic to the nodes, so a node
+ * <p>Node {@code i} bootstraps at {@code toxiproxy:19101+100b+i} for each broker {@code b}, a proxy
+ * to that broker's listener {@code kafka<b>:9101+i} that advertises the same proxy address, so all
+ * of a node's Kafka traffic crosses its own proxies (latency toxics) and the back network (a
+ * partition is a real {@code network disconnect}; a broker disconnected from it is cut off from
+ * the nodes and from its peers). Each broker also has a listener mapped to a host port, for the
+ * suite's own admin client. The front network carries only nginx's traffic to the nodes, so a node
  * can be cut from nginx while it keeps Kafka. Every container has a fixed address on each network
  * and every node a fixed host port, because a reconnected or restarted container must come back
  * where nginx (which resolves its upstreams once) and the test's probes expect it.
@@ -67,13 +69,15 @@ final class DockerCluster implements ChaosCluster {
   private final List<OwnNetwork> networks = new ArrayList<>();
   private final List<GenericContainer<?>> nodes = new ArrayList<>();
   private final List<Integer> nodeHostPorts = new ArrayList<>();
-  private final List<Proxy> proxies = new ArrayList<>();
+  /** [node][broker]. */
+  private final List<List<Proxy>> proxies = new ArrayList<>();
+  private final List<GenericContainer<?>> kafkas = new ArrayList<>();
+  private final List<Integer> kafkaHostPorts = new ArrayList<>();
+  private int[] brokerStarts;
   private OwnNetwork back;
   private OwnNetwork front;
-  private GenericContainer<?> kafka;
   private GenericContainer<?> toxiproxy;
   private GenericContainer<?> nginx;
-  private int brokerStarts;
   private boolean closed;
 
   private DockerCluster(ClusterSpec spec) {
@@ -102,26 +106,53 @@ final class DockerCluster implements ChaosCluster {
     front = OwnNetwork.create(docker, prefix + "-front");
     networks.add(front);
 
-    String listeners = IntStream.range(0, spec.nodes())
-        .mapToObj(i -> "N" + (i + 1) + ":" + brokerPort(i) + ":toxiproxy:" + proxyPort(i))
+    int brokers = spec.brokers();
+    String voters = IntStream.range(0, brokers).mapToObj(b -> (b + 1) + "@" + brokerHost(b) + ":9093")
         .collect(Collectors.joining(","));
-    kafka = container(DockerBackend.KAFKA_IMAGE, "kafka", back, "kafka", 10)
-        .withEnv("LOGKV_KAFKA_ADVERTISED_HOST", "kafka")
-        .withEnv("LOGKV_KAFKA_LISTENERS", listeners)
-        .waitingFor(Wait.forLogMessage(".*broker up.*", 1).withStartupTimeout(START_TIMEOUT));
+    String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+    brokerStarts = new int[brokers];
+    List<GenericContainer<?>> first = new ArrayList<>();
+    for (int b = 0; b < brokers; b++) {
+      int broker = b;
+      int hostPort = FreePorts.next();
+      kafkaHostPorts.add(hostPort);
+      String listeners = IntStream.range(0, spec.nodes())
+          .mapToObj(i -> "N" + (i + 1) + ":" + brokerPort(i) + ":toxiproxy:" + proxyPort(i, broker))
+          .collect(Collectors.joining(",")) + ",HOST:9200:127.0.0.1:" + hostPort;
+      GenericContainer<?> kafka = container(DockerBackend.KAFKA_IMAGE, brokerHost(b), back, brokerHost(b), kafkaAddress(b))
+          .withEnv("LOGKV_KAFKA_ADVERTISED_HOST", brokerHost(b))
+          .withEnv("LOGKV_KAFKA_LISTENERS", listeners)
+          .withExposedPorts(9200)
+          .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+              new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(9200))))
+          .waitingFor(Wait.forLogMessage(".*broker up.*", 1).withStartupTimeout(START_TIMEOUT));
+      if (brokers > 1) {
+        kafka.withEnv("LOGKV_KAFKA_NODE_ID", Integer.toString(b + 1))
+            .withEnv("LOGKV_KAFKA_VOTERS", voters)
+            .withEnv("LOGKV_KAFKA_CLUSTER_ID", clusterId);
+      }
+      kafkas.add(kafka);
+      first.add(kafka);
+      brokerStarts[b] = 1;
+    }
     toxiproxy = container(DockerBackend.TOXIPROXY_IMAGE, "toxiproxy", back, "toxiproxy", 11)
         .withExposedPorts(API_PORT)
         .waitingFor(Wait.forHttp("/proxies").forPort(API_PORT).withStartupTimeout(START_TIMEOUT));
-    Startables.deepStart(kafka, toxiproxy).join();
-    brokerStarts = 1;
+    first.add(toxiproxy);
+    Startables.deepStart(first).join(); // the brokers together: none answers before a quorum is up
 
     ToxiproxyClient api = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getMappedPort(API_PORT));
     for (int i = 0; i < spec.nodes(); i++) {
-      try {
-        proxies.add(api.createProxy("kafka-" + nodeId(i), "0.0.0.0:" + proxyPort(i), "kafka:" + brokerPort(i)));
-      } catch (IOException e) {
-        throw new UncheckedIOException("creating the Kafka proxy of " + nodeId(i) + " failed", e);
+      List<Proxy> row = new ArrayList<>();
+      for (int b = 0; b < brokers; b++) {
+        try {
+          row.add(api.createProxy(brokerHost(b) + "-" + nodeId(i), "0.0.0.0:" + proxyPort(i, b),
+              brokerHost(b) + ":" + brokerPort(i)));
+        } catch (IOException e) {
+          throw new UncheckedIOException("creating the Kafka proxy of " + nodeId(i) + " to " + brokerHost(b) + " failed", e);
+        }
       }
+      proxies.add(row);
     }
 
     for (int i = 0; i < spec.nodes(); i++) {
@@ -138,7 +169,8 @@ final class DockerCluster implements ChaosCluster {
             cmd.getHostConfig().withPortBindings(
                 new PortBinding(Ports.Binding.bindPort(hostPort), ExposedPort.tcp(NODE_PORT)));
           })
-          .withEnv("LOGKV_BOOTSTRAP_SERVERS", "toxiproxy:" + proxyPort(i))
+          .withEnv("LOGKV_BOOTSTRAP_SERVERS", IntStream.range(0, brokers)
+              .mapToObj(b -> "toxiproxy:" + proxyPort(index, b)).collect(Collectors.joining(",")))
           .withEnv("LOGKV_NODE_ID", nodeId(i))
           .withEnv("LOGKV_PORT", Integer.toString(NODE_PORT))
           .withCommand(spec.nodeArgs().toArray(new String[0]))
@@ -190,8 +222,16 @@ final class DockerCluster implements ChaosCluster {
     return 9101 + i;
   }
 
-  private static int proxyPort(int i) {
-    return 19101 + i;
+  private static int proxyPort(int i, int broker) {
+    return 19101 + 100 * broker + i;
+  }
+
+  private static String brokerHost(int b) {
+    return "kafka" + (b + 1);
+  }
+
+  private static int kafkaAddress(int b) {
+    return 31 + b;
   }
 
   private static int nodeHost(int i) {
@@ -266,30 +306,88 @@ final class DockerCluster implements ChaosCluster {
   }
 
   @Override
-  public boolean brokerAlive() {
-    return Boolean.TRUE.equals(state(kafka).getRunning());
+  public int brokerCount() {
+    return kafkas.size();
   }
 
   @Override
-  public void killBroker() {
-    kill(kafka);
+  public String kafkaBootstrap() {
+    return kafkaHostPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
   @Override
-  public void startBroker() {
-    docker.startContainerCmd(kafka.getContainerId()).exec();
-    brokerStarts++;
+  public boolean brokerAlive(int b) {
+    return Boolean.TRUE.equals(state(kafkas.get(b)).getRunning());
+  }
+
+  @Override
+  public void killBroker(int b) {
+    kill(kafkas.get(b));
+  }
+
+  @Override
+  public void stopBroker(int b) {
+    docker.stopContainerCmd(kafkas.get(b).getContainerId()).withTimeout(30).exec();
+  }
+
+  @Override
+  public void startBroker(int b) {
+    docker.startContainerCmd(kafkas.get(b).getContainerId()).exec();
+    awaitBrokerUp(b);
+  }
+
+  @Override
+  public void startStoppedBrokers() {
+    List<Integer> stopped = IntStream.range(0, kafkas.size()).filter(b -> !brokerAlive(b)).boxed().toList();
+    stopped.forEach(b -> docker.startContainerCmd(kafkas.get(b).getContainerId()).exec());
+    stopped.forEach(this::awaitBrokerUp);
+  }
+
+  /** Waits for the container's next "broker up" line (BrokerMain logs it once the broker answers). */
+  private void awaitBrokerUp(int b) {
+    brokerStarts[b]++;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (brokerUpLines() < brokerStarts) {
+    while (brokerUpLines(b) < brokerStarts[b]) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the Kafka container did not come back within " + START_TIMEOUT);
+        throw new IllegalStateException(brokerHost(b) + " did not come back within " + START_TIMEOUT);
       }
       sleep(200);
     }
   }
 
-  private long brokerUpLines() {
-    return kafka.getLogs().lines().filter(l -> l.contains("broker up")).count();
+  private long brokerUpLines(int b) {
+    return kafkas.get(b).getLogs().lines().filter(l -> l.contains("broker up")).count();
+  }
+
+  @Override
+  public void pauseBroker(int b) {
+    docker.pauseContainerCmd(kafkas.get(b).getContainerId()).exec();
+  }
+
+  @Override
+  public void resumeBroker(int b) {
+    if (Boolean.TRUE.equals(state(kafkas.get(b)).getPaused())) {
+      docker.unpauseContainerCmd(kafkas.get(b).getContainerId()).exec();
+    }
+  }
+
+  @Override
+  public void cutBroker(int b) {
+    docker.disconnectFromNetworkCmd().withNetworkId(back.getId()).withContainerId(kafkas.get(b).getContainerId())
+        .withForce(true).exec();
+  }
+
+  @Override
+  public boolean canCutBroker() {
+    return kafkas.size() > 1;
+  }
+
+  @Override
+  public void healBroker(int b) {
+    GenericContainer<?> kafka = kafkas.get(b);
+    if (Boolean.TRUE.equals(state(kafka).getRunning()) && !connected(kafka, back)) {
+      connect(kafka.getContainerId(), back, brokerHost(b), kafkaAddress(b));
+    }
   }
 
   @Override
@@ -300,7 +398,7 @@ final class DockerCluster implements ChaosCluster {
 
   @Override
   public void delayKafka(int i, long millis) {
-    ProxyFaults.delay(proxies.get(i), nodeId(i), millis);
+    proxies.get(i).forEach(p -> ProxyFaults.delay(p, nodeId(i), millis));
   }
 
   @Override
@@ -323,7 +421,7 @@ final class DockerCluster implements ChaosCluster {
     if (!connected(node, front)) {
       connect(node.getContainerId(), front, nodeId(i), nodeHost(i));
     }
-    ProxyFaults.heal(proxies.get(i), nodeId(i));
+    proxies.get(i).forEach(p -> ProxyFaults.heal(p, nodeId(i)));
   }
 
   @Override
@@ -339,6 +437,8 @@ final class DockerCluster implements ChaosCluster {
     d.put("pause", "docker pause (cgroup freezer), then unpause");
     d.put("kafka cut", "its container disconnected from the Kafka network");
     d.put("balancer cut", "its container disconnected from nginx's network");
+    d.put("brokers", kafkas.size() + " KRaft broker+controller container(s)");
+    d.put("broker cut", "its container disconnected from the network of the nodes, the proxies and the other brokers");
     return d;
   }
 
@@ -356,7 +456,7 @@ final class DockerCluster implements ChaosCluster {
     List<GenericContainer<?>> all = new ArrayList<>(nodes);
     all.add(nginx);
     all.add(toxiproxy);
-    all.add(kafka);
+    all.addAll(kafkas);
     for (GenericContainer<?> c : all) {
       if (c == null || c.getContainerId() == null) {
         continue;

@@ -3,7 +3,6 @@ package io.logkv.chaos.backend;
 import io.logkv.chaos.fault.NodeLinks;
 import io.logkv.cluster.LocalCluster;
 import io.logkv.cluster.Nginx;
-import io.logkv.kafkalocal.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,17 +20,19 @@ final class LocalBackend implements Backend {
   public ChaosCluster start(ClusterSpec spec) {
     // The proxies first: the broker's per-node listeners point at them from its first start, and
     // nginx reaches each node through its own proxy too.
-    NodeLinks links = NodeLinks.create(spec.nodes());
+    NodeLinks links = NodeLinks.create(spec.nodes(), spec.brokers());
     try {
       LocalCluster.Builder b = LocalCluster.builder()
           .nodes(spec.nodes())
+          .brokers(spec.brokers())
           .dataDir(spec.dataDir())
           .nodeArgs(spec.nodeArgs())
           .nginxReadTimeout(spec.balancerTimeout())
-          .nodeBootstrap(i -> "127.0.0.1:" + links.proxyPort(i))
-          .nginxUpstream(links::balancerPort);
-      for (int i = 0; i < spec.nodes(); i++) {
-        b.brokerListener(new KafkaBroker.Listener("N" + (i + 1), links.brokerPort(i), links.proxyPort(i)));
+          .nodeBootstrap(links::bootstrapFor)
+          .nginxUpstream(links::balancerPort)
+          .brokerConfig(links::configureBroker);
+      if (spec.brokers() > 1) {
+        b.voterAddress(links::voterAddress).controllerAdvertised(links::controllerAdvertisedPort);
       }
       LocalCluster cluster = b.build();
       if (cluster.nginx().isEmpty()) {
@@ -103,18 +104,64 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public boolean brokerAlive() {
-      return cluster.broker().isAlive();
+    public int brokerCount() {
+      return cluster.kafka().size();
     }
 
     @Override
-    public void killBroker() {
-      cluster.broker().kill();
+    public String kafkaBootstrap() {
+      return cluster.kafka().bootstrapServers();
     }
 
     @Override
-    public void startBroker() {
-      cluster.broker().start();
+    public boolean brokerAlive(int b) {
+      return cluster.kafka().broker(b).isAlive();
+    }
+
+    @Override
+    public void killBroker(int b) {
+      cluster.kafka().broker(b).kill();
+    }
+
+    @Override
+    public void stopBroker(int b) {
+      cluster.kafka().broker(b).stop();
+    }
+
+    @Override
+    public void startBroker(int b) {
+      cluster.kafka().broker(b).start();
+      cluster.kafka().awaitBrokersRegistered(cluster.kafka().size());
+    }
+
+    @Override
+    public void pauseBroker(int b) {
+      cluster.kafka().broker(b).pause();
+    }
+
+    @Override
+    public void resumeBroker(int b) {
+      cluster.kafka().broker(b).resume();
+    }
+
+    @Override
+    public void cutBroker(int b) {
+      links.cutBroker(b);
+    }
+
+    @Override
+    public boolean canCutBroker() {
+      return links.canCutBroker();
+    }
+
+    @Override
+    public void healBroker(int b) {
+      links.healBroker(b);
+    }
+
+    @Override
+    public void startStoppedBrokers() {
+      cluster.kafka().startStopped();
     }
 
     @Override
@@ -146,12 +193,16 @@ final class LocalBackend implements Backend {
     public Map<String, String> describe() {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("backend", "local: child processes on 127.0.0.1 (cluster library), nginx from the PATH");
-      d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; each node's links to Kafka and from nginx through its own proxies");
+      d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; each node's links to every broker and from nginx,"
+          + " and the brokers' replication and controller links, through proxies of their own");
+      d.put("brokers", cluster.kafka().size() + " KRaft broker+controller process(es)");
       d.put("toxiproxy", links.realToxiproxy()
           ? "real Toxiproxy at " + links.apiUrl() : "in-JVM Toxiproxy API server (no TOXIPROXY_URL)");
       d.put("pause", "SIGSTOP, then SIGCONT");
       d.put("kafka cut", "its Toxiproxy proxy disabled (connections closed and refused)");
       d.put("balancer cut", "the Toxiproxy proxy on nginx's link to it disabled (connections closed and refused)");
+      d.put("broker cut", "every proxy in front of the broker (nodes', peers' replication, its controller listener) and"
+          + " its controller links both ways disabled; its own outbound follower fetches are left");
       return d;
     }
 

@@ -52,10 +52,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosSuiteIT {
-  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
+  /** The nodes' defaults: the suite tests the cluster users run. */
+  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration READ_WAIT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  static final int BROKERS = 3;
   static final List<String> ORDER = List.of("node-kill-restart", "rolling-restart", "node-pause",
-      "node-cut-from-kafka", "node-cut-from-nginx", "slow-replication", "broker-restart", "full-restart");
+      "node-cut-from-kafka", "node-cut-from-nginx", "slow-replication", "broker-kill-one", "broker-pause-one",
+      "broker-cut-one", "broker-rolling-restart", "kafka-outage", "full-restart");
 
   /** results/chaos for the local backend, results/chaos/docker for the docker one. */
   private final Path resultsRoot = Path.of(System.getProperty("chaos.results", "../results/chaos")).toAbsolutePath().normalize();
@@ -77,8 +81,9 @@ class ChaosSuiteIT {
     TempDirs.deleteRecursively(data);
     Files.createDirectories(results);
     long t0 = System.nanoTime();
-    cluster = backend.start(new ClusterSpec(3,
-        List.of("--write-timeout", WRITE_TIMEOUT.toSeconds() + "s", "--read-wait-timeout", "2s"), data,
+    cluster = backend.start(new ClusterSpec(3, BROKERS,
+        List.of("--write-timeout", WRITE_TIMEOUT.toSeconds() + "s", "--read-wait-timeout",
+            READ_WAIT_TIMEOUT.toSeconds() + "s"), data,
         WRITE_TIMEOUT.plusSeconds(1)));
     runInfo.putAll(cluster.describe());
     runInfo.put("cluster start", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
@@ -90,9 +95,11 @@ class ChaosSuiteIT {
       cluster.resumeNode(i);
       cluster.healLinks(i);
     }
-    if (!cluster.brokerAlive()) {
-      cluster.startBroker();
+    for (int b = 0; b < cluster.brokerCount(); b++) {
+      cluster.resumeBroker(b);
+      cluster.healBroker(b);
     }
+    cluster.startStoppedBrokers();
     for (int i = 0; i < cluster.size(); i++) {
       if (!cluster.nodeAlive(i)) {
         cluster.startNode(i);
@@ -101,6 +108,8 @@ class ChaosSuiteIT {
     for (int i = 0; i < cluster.size(); i++) {
       cluster.awaitNodeReady(i, READY_TIMEOUT);
     }
+    // The next scenario starts on a whole cluster: every partition back to all its replicas.
+    Brokers.awaitFullyReplicated(cluster, READY_TIMEOUT);
   }
 
   @AfterAll
@@ -121,9 +130,12 @@ class ChaosSuiteIT {
         + (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getTotalMemorySize() / (1 << 20) + " MiB RAM, " : "")
         + "Java " + System.getProperty("java.version") + "; shared with other builds while it ran");
-    header.add("- cluster: 3 nodes (`--write-timeout 2s --read-wait-timeout 2s`), 1 KRaft broker, nginx round robin"
-        + " (retries on error/timeout/502/503, 3 tries, 3 s per node; reads and writes in separate upstream groups),"
-        + " each node's Kafka link through its own proxy");
+    header.add("- cluster: 3 nodes (`--write-timeout " + WRITE_TIMEOUT.toSeconds() + "s --read-wait-timeout "
+        + READ_WAIT_TIMEOUT.toSeconds() + "s`, the defaults), " + BROKERS + " KRaft brokers"
+        + " (topic: replication factor 3, min.insync.replicas 2), nginx round robin"
+        + " (retries on error/timeout/502/503, 3 tries, " + WRITE_TIMEOUT.plusSeconds(1).toSeconds()
+        + " s per node; reads and writes in separate upstream groups),"
+        + " each node's links to the brokers through proxies of their own");
     header.add("- scenarios run in this invocation: " + String.join(", ", ran)
         + "; any other row below is from an earlier invocation (its JSON file was kept)");
     runInfo.forEach((k, v) -> header.add("- " + k + ": " + v));
@@ -371,15 +383,113 @@ class ChaosSuiteIT {
     passes(run, run.finish());
   }
 
+  /**
+   * Runs the workload through a fault on one broker of three, then heals it; expects no client
+   * error through nginx (the promise of replication factor 3 with min.insync.replicas 2) and
+   * measures the longest write stall the workload saw.
+   */
+  private void oneBrokerFault(String name, String description, String faultName, int broker, Runnable inject,
+      Duration hold, Runnable heal) {
+    ScenarioRun run = begin(name, description);
+    run.startWorkload();
+    run.hold(Duration.ofSeconds(3));
+    RunningFault fault = run.startFault(faultName, description);
+    inject.run();
+    run.hold(hold);
+    long t0 = System.nanoTime();
+    heal.run();
+    FaultEvent window = fault.stop();
+    run.measure("broker healed, all partitions fully replicated again (ms)",
+        Brokers.awaitFullyReplicated(cluster, Duration.ofSeconds(60)) + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    run.hold(Duration.ofSeconds(3));
+    run.stopWorkload();
+    run.measure("longest write stall through nginx during the fault (ms)", writeStallMillis(run, window));
+    run.measure("p99 / max latency of operations during the fault (ms)", latencies(run, window));
+    run.measure("writes through nginx during the fault (OK / all)",
+        run.count(window, op -> op.isWrite() && op.process() < 100 && op.isOk()) + " / "
+            + run.count(window, op -> op.isWrite() && op.process() < 100));
+    run.expect("zero client errors through nginx while one broker of three is down", run.clientErrors().isEmpty());
+    run.expect("writes through nginx succeed during the fault",
+        run.count(window, op -> op.isWrite() && op.process() < 100 && op.isOk()) > 0);
+    passes(run, run.finish());
+  }
+
   @Test
   @Order(7)
   @Timeout(180)
-  void brokerRestart_writesFailFastAndNodesResumeWithoutRestart() {
-    ScenarioRun run = begin("broker-restart", "SIGKILL the Kafka broker under load, start it again ~8 s later.");
+  void brokerKillOne_costsNoClientError() {
+    int leader = Brokers.leadingMostPartitions(cluster);
+    oneBrokerFault("broker-kill-one",
+        "SIGKILL the broker that leads the most partitions (kafka-" + (leader + 1) + ") under load, start it again ~10 s later.",
+        "kill-kafka-" + (leader + 1), leader, () -> cluster.killBroker(leader), Duration.ofSeconds(10),
+        () -> cluster.startBroker(leader));
+  }
+
+  @Test
+  @Order(8)
+  @Timeout(180)
+  void brokerPauseOne_costsNoClientError() {
+    int leader = Brokers.leadingMostPartitions(cluster);
+    oneBrokerFault("broker-pause-one",
+        "kafka-" + (leader + 1) + " (the leader of the most partitions) frozen (" + how("pause") + ") for 10 s under load.",
+        "pause-kafka-" + (leader + 1), leader, () -> cluster.pauseBroker(leader), Duration.ofSeconds(10),
+        () -> cluster.resumeBroker(leader));
+  }
+
+  @Test
+  @Order(9)
+  @Timeout(180)
+  void brokerCutOne_costsNoClientError() {
+    assertThat(cluster.canCutBroker()).as("the %s backend can cut a broker off", backend.name()).isTrue();
+    // The hardest one to cut: the active controller, which the others must first replace.
+    int leader = Brokers.activeController(cluster);
+    oneBrokerFault("broker-cut-one",
+        "kafka-" + (leader + 1) + " (the active controller, leading partitions too) cut off the nodes and the other"
+            + " brokers (" + how("broker cut") + ") for 10 s under load, then healed.",
+        "cut-kafka-" + (leader + 1), leader, () -> cluster.cutBroker(leader), Duration.ofSeconds(10),
+        () -> cluster.healBroker(leader));
+  }
+
+  @Test
+  @Order(10)
+  @Timeout(240)
+  void brokerRollingRestart_costsNoClientError() {
+    ScenarioRun run = begin("broker-rolling-restart",
+        "Every broker in turn stopped (SIGTERM, a controlled shutdown) and started again under load;"
+            + " the next only once every partition is fully replicated again.");
     run.startWorkload();
     run.hold(Duration.ofSeconds(3));
-    RunningFault fault = run.startFault("kill-broker", "SIGKILL the broker, started again after ~8 s");
-    cluster.killBroker();
+    List<FaultEvent> windows = new ArrayList<>();
+    Map<String, Long> rejoin = new LinkedHashMap<>();
+    for (int b = 0; b < cluster.brokerCount(); b++) {
+      RunningFault fault = run.startFault("restart-kafka-" + (b + 1), "SIGTERM kafka-" + (b + 1) + ", start it again");
+      cluster.stopBroker(b);
+      cluster.startBroker(b);
+      long t0 = System.nanoTime();
+      Brokers.awaitFullyReplicated(cluster, Duration.ofSeconds(60));
+      rejoin.put("kafka-" + (b + 1), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      windows.add(fault.stop());
+      run.hold(Duration.ofSeconds(2));
+    }
+    run.stopWorkload();
+    FaultEvent all = new FaultEvent("all", windows.get(0).startNanos(), windows.get(windows.size() - 1).stopNanos(), "");
+    run.measure("back in every ISR after its start (ms)", rejoin);
+    run.measure("longest write stall through nginx during the restarts (ms)", writeStallMillis(run, all));
+    run.measure("p99 / max latency of operations during the restarts (ms)", latencies(run, all));
+    run.expect("zero client errors through nginx while the brokers restart one by one", run.clientErrors().isEmpty());
+    passes(run, run.finish());
+  }
+
+  @Test
+  @Order(11)
+  @Timeout(180)
+  void kafkaOutage_writesFailFastAndNodesResumeWithoutRestart() {
+    ScenarioRun run = begin("kafka-outage",
+        "SIGKILL every Kafka broker under load (Kafka is gone), start them all again ~8 s later.");
+    run.startWorkload();
+    run.hold(Duration.ofSeconds(3));
+    RunningFault fault = run.startFault("kill-kafka", "SIGKILL every broker, started again after ~8 s");
+    cluster.killAllBrokers();
     run.hold(Duration.ofSeconds(4));
     Map<String, String> probes = new LinkedHashMap<>();
     boolean fast = true;
@@ -398,10 +508,10 @@ class ChaosSuiteIT {
     run.expect("every node answers default reads during the outage", readsGoOn);
     run.hold(Duration.ofSeconds(4));
     long t0 = System.nanoTime();
-    cluster.startBroker();
+    cluster.startStoppedBrokers();
     long brokerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     FaultEvent window = fault.stop();
-    run.measure("broker start (ms)", brokerMs);
+    run.measure("brokers start (ms)", brokerMs);
     Map<String, Long> resumed = new LinkedHashMap<>();
     for (int i = 0; i < cluster.size(); i++) {
       resumed.put(cluster.nodeId(i), awaitWritable(run, i, t0, Duration.ofSeconds(60)));
@@ -431,7 +541,7 @@ class ChaosSuiteIT {
   }
 
   @Test
-  @Order(8)
+  @Order(12)
   @Timeout(180)
   void fullRestart_everyNodeComesBackWithTheSameDigest() {
     ScenarioRun run = begin("full-restart",
@@ -479,6 +589,27 @@ class ChaosSuiteIT {
       run.hold(Duration.ofMillis(200));
     }
     return -1;
+  }
+
+  /**
+   * The longest time, from just before the fault to the end of its window, during which no write
+   * through nginx completed OK: what a client writing continuously would have waited at most.
+   */
+  private static long writeStallMillis(ScenarioRun run, FaultEvent window) {
+    long from = window.startNanos() - TimeUnit.SECONDS.toNanos(1);
+    List<Long> done = run.history().operations().stream()
+        .filter(op -> op.isWrite() && op.process() < 100 && op.isOk())
+        .map(op -> op.completeNanos())
+        .filter(t -> t >= from && t <= window.stopNanos())
+        .sorted().toList();
+    long last = from;
+    long longest = 0;
+    for (long t : done) {
+      longest = Math.max(longest, t - last);
+      last = t;
+    }
+    longest = Math.max(longest, window.stopNanos() - last);
+    return TimeUnit.NANOSECONDS.toMillis(longest);
   }
 
   private static String latencies(ScenarioRun run, FaultEvent window) {

@@ -114,6 +114,9 @@ public final class Applier implements AutoCloseable {
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(1024 * 1024));
+    // A fetch from a leader that hangs (paused, cut off) is given up after 3 s, not Kafka's 30 s,
+    // so the node goes on from the partition's new leader and replication stalls only that long.
+    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, clients.forRole("applier").getProperty("client.id"));
     this.thread.setDaemon(true);

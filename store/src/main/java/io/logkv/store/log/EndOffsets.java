@@ -27,7 +27,9 @@ public final class EndOffsets implements AutoCloseable {
     this.topic = topic;
     Properties p = clients.forRole("offsets");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMillis));
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMillis));
+    // Each attempt gets a third of the call's time, so a call sent to a leader that hangs is
+    // retried on the new one instead of waiting out the whole read.
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(500, timeoutMillis / 3)));
     this.admin = Admin.create(p);
   }
 

@@ -48,7 +48,11 @@ public final class LogWriter implements AutoCloseable {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(writeTimeoutMillis));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(writeTimeoutMillis - 1));
+    // A third of the write timeout per attempt: when a leader hangs (paused, cut off without a
+    // reset), the attempt gives up in time for the producer to learn the new leader (the
+    // controller fences a silent broker within its session timeout) and retry there, inside
+    // the same write timeout. Retries are safe: the producer is idempotent.
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(500, writeTimeoutMillis / 3)));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "250");
     p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(365L * 24 * 3600 * 1000));
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
