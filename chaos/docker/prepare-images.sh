@@ -132,7 +132,7 @@ base_image() { # tag, packages to include
 
 jars_present() {
   [[ -f $ROOT/store/target/logkv-store.jar && -f $ROOT/kafka-local/target/logkv-kafka-local.jar \
-    && -d $ROOT/kafka-local/target/lib && -f $ROOT/chaos/target/logkv-chaos.jar && -d $ROOT/chaos/target/lib ]]
+    && -d $ROOT/kafka-local/target/lib && -f $ROOT/toxiproxy/target/logkv-toxiproxy.jar && -d $ROOT/toxiproxy/target/lib ]]
 }
 
 project_image() { # tag, dockerfile
@@ -177,7 +177,7 @@ fi
 project_image logkv/node:dev store/Dockerfile
 project_image logkv/kafka:dev kafka-local/Dockerfile
 project_image logkv/nginx:dev nginx/Dockerfile
-project_image logkv/toxiproxy:dev chaos/Dockerfile
+project_image logkv/toxiproxy:dev toxiproxy/Dockerfile
 
 say "summary"
 for line in "${SUMMARY[@]}"; do printf '  %s\n' "$line"; done

@@ -2,7 +2,7 @@ package io.logkv.chaos.fault;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import io.logkv.chaos.toxiproxy.ToxiproxyServer;
+import io.logkv.toxiproxy.ToxiproxyServer;
 import io.logkv.kafkalocal.FreePorts;
 import io.logkv.kafkalocal.KafkaBroker;
 import java.io.IOException;
