@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * throughout: waits between attempts are scheduled, never slept, so a thread is held only by a
  * caller of the synchronous API.
  *
- * <p>An operation takes at most the retry budget plus one request timeout: the last attempt may
- * start just before the budget runs out.
+ * <p>An operation takes at most the retry budget plus one request timeout (and 100 ms for the last
+ * answer's body): the last attempt may start just before the budget runs out.
  */
 final class Caller {
   /** A response handler: turns a final answer into the operation's result, or throws a {@link LogkvException}. */
@@ -49,6 +49,9 @@ final class Caller {
       return key == null ? name : name + " '" + key + "'";
     }
   }
+
+  /** Past the request timeout, how long an answer's body may still take. */
+  private static final long BODY_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final HttpClient http;
   private final Router router;
@@ -133,7 +136,9 @@ final class Caller {
       }
       CompletableFuture<HttpResponse<byte[]>> f;
       try {
-        f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        // The request timeout bounds the wait for the answer's headers; this bounds its body too.
+        f = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+            .orTimeout(requestTimeout.toNanos() + BODY_GRACE_NANOS, TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }

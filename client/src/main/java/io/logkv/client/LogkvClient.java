@@ -76,6 +76,7 @@ public final class LogkvClient implements AutoCloseable {
   private final ExecutorService executor;
   private final Router router;
   private final Caller caller;
+  private final AtomicInteger running = new AtomicInteger();
   private volatile boolean closed;
 
   private LogkvClient(Builder b) {
@@ -312,13 +313,15 @@ public final class LogkvClient implements AutoCloseable {
   }
 
   /**
-   * Refuses further operations and lets the client's threads end. Call it once the operations
-   * under way have completed: one still waiting for its answer may fail. Idempotent.
+   * Refuses further operations; the client's threads end once the operations under way have
+   * completed (each is bounded: see {@link Builder#retryBudget}). Idempotent.
    */
   @Override
   public void close() {
     closed = true;
-    executor.shutdown();
+    if (running.get() == 0) {
+      executor.shutdown();
+    }
   }
 
   /** Whether the last look at {@code GET /cluster} found a sharded cluster. */
@@ -333,10 +336,21 @@ public final class LogkvClient implements AutoCloseable {
   // ---- plumbing
 
   private <T> CompletableFuture<T> call(Op<T> op) {
+    // Counted before the check, so that close() never stops the threads of an operation it let in.
+    running.incrementAndGet();
     if (closed) {
+      ended();
       throw new IllegalStateException("the client is closed");
     }
-    return caller.call(op);
+    CompletableFuture<T> f = caller.call(op);
+    f.whenComplete((r, e) -> ended());
+    return f;
+  }
+
+  private void ended() {
+    if (running.decrementAndGet() == 0 && closed) {
+      executor.shutdown();
+    }
   }
 
   /** The synchronous API: waits for the operation (itself bounded) and rethrows its failure. */

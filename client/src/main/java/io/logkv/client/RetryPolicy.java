@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which failed attempts may be made again. The rule that shapes it: a write is repeated only when
@@ -20,8 +21,8 @@ import java.util.concurrent.ExecutionException;
  *       could not be made (nothing was sent); 503 {@code not_ready} (a replaying node serves
  *       nothing); 503 with {@code "outcome":"not_applied"}; 421 (a node of a sharded cluster that
  *       does not serve the key).
- *   <li>Repeated for reads only: a reset or closed connection, a request timeout, 500, 502, 503,
- *       504.
+ *   <li>Repeated for reads only: a reset or closed connection, a request timeout (or an answer
+ *       whose body does not arrive in time), 500, 502, 503, 504.
  *   <li>For a write, each of those is an unknown outcome, surfaced and never repeated. So is any
  *       5xx through a proxy that tried more than one node ({@code X-Upstream-Status} lists several
  *       attempts): the answer then speaks for the last attempt only.
@@ -107,7 +108,7 @@ final class RetryPolicy {
     if (write) {
       return Verdict.UNKNOWN;
     }
-    return t instanceof IOException ? Verdict.RETRY : Verdict.FINAL;
+    return t instanceof IOException || t instanceof TimeoutException ? Verdict.RETRY : Verdict.FINAL;
   }
 
   /** Whether the request certainly never reached a server: no connection could be made. */

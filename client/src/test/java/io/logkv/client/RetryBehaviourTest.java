@@ -75,6 +75,18 @@ class RetryBehaviourTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(20) // the JDK's own request timeout stops at the headers: this hung until the server closed
+  void get_whoseBodyStalls_isTimedOut_andRetriedElsewhere() {
+    ScriptedServer stalls = server(r -> Answer.stallBody());
+    ScriptedServer good = server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
+    LogkvClient client = client(b -> b.baseUrls(List.of(stalls.url(), good.url()))
+        .requestTimeout(Duration.ofMillis(300)));
+
+    assertThat(client.get("k")).map(Value::asString).contains("v");
+    assertThat(stalls.dataRequests()).hasSize(1);
+  }
+
+  @Test
   void put_certainlyNotApplied_isRetried() {
     AtomicInteger puts = new AtomicInteger();
     ScriptedServer node = server(r -> switch (puts.incrementAndGet()) {
@@ -274,6 +286,23 @@ class RetryBehaviourTest {
     assertThatThrownBy(() -> client.putAsync("k", "v").get())
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(WriteOutcomeUnknownException.class);
+  }
+
+  @Test
+  void close_refusesNewOperations_andLetsTheRunningOnesEnd() throws Exception {
+    AtomicInteger gets = new AtomicInteger();
+    ScriptedServer node = server(r -> gets.incrementAndGet() == 1
+        ? Answer.json(503, NOT_READY).header("Retry-After", "1")
+        : Answer.text(200, "v").header("X-Log-Position", "1:5"));
+    LogkvClient client = LogkvClient.builder().baseUrls(List.of(node.url())).build(); // the real clock
+    toClose.add(0, client);
+
+    java.util.concurrent.CompletableFuture<java.util.Optional<Value>> running = client.getAsync("k");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gets.get() >= 1);
+    client.close();
+    assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS)).map(Value::asString).contains("v");
+    assertThatThrownBy(() -> client.get("k")).isInstanceOf(IllegalStateException.class);
+    client.close();
   }
 
   @Test

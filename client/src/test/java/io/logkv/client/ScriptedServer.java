@@ -35,34 +35,39 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** What to answer: a status, headers and body; or a cut connection; or a stall until the test ends. */
-  record Answer(int status, Map<String, String> headers, byte[] body, boolean cut, boolean stalls) {
+  record Answer(int status, Map<String, String> headers, byte[] body, boolean cut, boolean stalls, boolean stallsBody) {
     static Answer status(int status) {
-      return new Answer(status, Map.of(), new byte[0], false, false);
+      return new Answer(status, Map.of(), new byte[0], false, false, false);
     }
 
     static Answer json(int status, String json) {
       return new Answer(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8),
-          false, false);
+          false, false, false);
     }
 
     static Answer text(int status, String text) {
-      return new Answer(status, Map.of(), text.getBytes(StandardCharsets.UTF_8), false, false);
+      return new Answer(status, Map.of(), text.getBytes(StandardCharsets.UTF_8), false, false, false);
     }
 
     /** Closes the connection without a word, after reading the request. */
     static Answer hangUp() {
-      return new Answer(0, Map.of(), new byte[0], true, false);
+      return new Answer(0, Map.of(), new byte[0], true, false, false);
     }
 
     /** Never answers (until the server is closed). */
     static Answer stall() {
-      return new Answer(0, Map.of(), new byte[0], false, true);
+      return new Answer(0, Map.of(), new byte[0], false, true, false);
+    }
+
+    /** Sends 200 and the first byte of a 10-byte body, then nothing more (until the server is closed). */
+    static Answer stallBody() {
+      return new Answer(200, Map.of(), new byte[0], false, false, true);
     }
 
     Answer header(String name, String value) {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
-      return new Answer(status, h, body, cut, stalls);
+      return new Answer(status, h, body, cut, stalls, stallsBody);
     }
   }
 
@@ -137,6 +142,18 @@ final class ScriptedServer implements AutoCloseable {
       a = Answer.status(500);
     }
     if (a.stalls()) {
+      try {
+        closing.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+      return;
+    }
+    if (a.stallsBody()) {
+      ex.sendResponseHeaders(200, 10);
+      ex.getResponseBody().write('x');
+      ex.getResponseBody().flush();
       try {
         closing.await(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
