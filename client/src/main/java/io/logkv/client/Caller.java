@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one operation to its outcome: picks a node, sends, judges the answer by {@link
@@ -168,6 +170,14 @@ final class Caller {
       String what = url + ": " + status + (error.summary().isEmpty() ? "" : " " + error.summary())
           + (upstream > 1 ? " (after " + upstream + " upstream attempts: " + r.headers().firstValue("X-Upstream-Status")
               .orElse("") + ")" : "");
+      if (verdict != Verdict.FINAL && status >= 500) {
+        // Like nginx's fail_timeout: a node that failed a request is left out of its group for a
+        // while, for its Retry-After when it sent one.
+        OptionalLong retryAfter = RetryPolicy.retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null));
+        router.failed(url, op.group(), retryAfter.isPresent()
+            ? TimeUnit.SECONDS.toNanos(Math.min(retryAfter.getAsLong(), 3600))
+            : -1);
+      }
       switch (verdict) {
         case FINAL -> {
           if (status < 500) {
@@ -192,10 +202,6 @@ final class Caller {
             router.refreshIfOlderThan(sentAt).whenComplete((ignored, failure) -> retryOrGiveUp());
             return;
           }
-          OptionalLong retryAfter = RetryPolicy.retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null));
-          router.failed(url, op.group(), retryAfter.isPresent()
-              ? TimeUnit.SECONDS.toNanos(Math.min(retryAfter.getAsLong(), 3600))
-              : -1);
           retryOrGiveUp();
         }
       }
@@ -207,17 +213,18 @@ final class Caller {
       }
       lastFailure = failure;
       boolean notSent = RetryPolicy.notSent(failure);
-      String what = url + ": " + (notSent ? "no connection (" + failure + ")" : failure.toString());
-      log.add(what);
+      boolean timedOut = failure instanceof TimeoutException || failure instanceof HttpTimeoutException;
+      log.add(url + ": " + (notSent ? "no connection (" + failure + ")"
+          : timedOut ? "timed out: no complete answer within " + requestTimeout.toMillis() + " ms (" + failure + ")"
+          : failure.toString()));
+      // A slow node is out for this kind of request; one that cannot be reached, or cut the
+      // connection, for everything (whatever becomes of this operation).
+      router.failed(url, timedOut ? op.group() : null, -1);
+      if (notSent) {
+        router.refreshSoon(); // a member may have left the table
+      }
       switch (RetryPolicy.forFailure(op.write(), failure)) {
-        case RETRY -> {
-          // A node that cannot be reached is out for everything; a member may have left the table.
-          router.failed(url, notSent ? null : op.group(), -1);
-          if (notSent) {
-            router.refreshSoon();
-          }
-          retryOrGiveUp();
-        }
+        case RETRY -> retryOrGiveUp();
         case UNKNOWN -> result.completeExceptionally(new WriteOutcomeUnknownException(
             op.describe() + ": outcome unknown, not retried (the request may have reached the node, and no answer came"
                 + " back); " + attempts(), failure));

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * each consecutive failure (100 ms to 2 s). Failures are counted apart for requests answered from
  * memory (plain reads) and requests that need the log (writes, token and strong reads), so that
  * while the broker is away, refused writes do not keep plain reads from a node that serves them. A
- * refused connection counts against both. When every candidate is out, the attempt waits for the
+ * connection refused or cut counts against both. When every candidate is out, the attempt waits for the
  * first to come back (within the operation's budget).
  */
 final class Router {
