@@ -8,6 +8,7 @@ import io.logkv.store.http.HttpLimits;
 import io.logkv.store.http.HttpServer;
 import io.logkv.store.http.NodeState;
 import io.logkv.store.http.Router;
+import io.logkv.store.http.Sharding;
 import io.logkv.store.log.AppliedPositions;
 import io.logkv.store.log.Applier;
 import io.logkv.store.log.BrokerContact;
@@ -27,11 +28,16 @@ import io.logkv.store.metrics.NodeGauges;
 import io.logkv.store.metrics.NodeMetrics;
 import io.logkv.store.snapshot.SnapshotScheduler;
 import io.logkv.store.snapshot.SnapshotStore;
+import io.logkv.store.shard.Membership;
+import io.logkv.store.shard.Peers;
 import io.logkv.store.snapshot.Snapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -66,6 +72,10 @@ public final class Node implements NodeState, AutoCloseable {
   /** Decides expiry on reads: coarse for the system clock, the injected one as it is. */
   private final InstantSource readClock;
   private Snapshots snapshots = Snapshots.disabled();
+  private Membership membership;
+  private HttpClient peersHttp;
+  /** Threads of the client that talks to the other members (forwarding, health polls). */
+  private final java.util.concurrent.ExecutorService forwarding;
   private LogTopic topic;
   private AppliedPositions positions;
   private StalenessProbe probe;
@@ -85,6 +95,11 @@ public final class Node implements NodeState, AutoCloseable {
     this.readClock = clock == InstantSource.system() ? CoarseClock.of(clock, config.nodeId() + "-clock") : clock;
     this.housekeeping = daemonScheduler(config.nodeId() + "-housekeeping");
     this.snapshotter = daemonScheduler(config.nodeId() + "-snapshots");
+    this.forwarding = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, config.nodeId() + "-peers");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Starts a node on the system clock; a fatal failure only marks it failed. */
@@ -128,15 +143,24 @@ public final class Node implements NodeState, AutoCloseable {
     topic = LogTopic.open(clients, new TopicSpec(config.topic(), config.partitions(), (short) config.replicationFactor(),
         config.minInsyncReplicas(), config.maxRecordBytes(), writeTimeout), config.startupTimeout());
     positions = new AppliedPositions(topic.partitions());
+    membership = config.members().isEmpty()
+        ? Membership.fullCopy(topic.partitions())
+        : Membership.of(config.members(), config.nodeId(), config.replicas() == 0 ? config.members().size()
+            : config.replicas(), topic.partitions());
+    List<Integer> held = membership.ownedPartitions();
+    if (membership.sharded()) {
+      LOG.info("sharded: {} members, each partition on {}; this node holds partitions {}", membership.members().size(),
+          membership.replicas(), held);
+    }
     BrokerContact broker = new BrokerContact(ticker, config.brokerSilenceLimit().toMillis());
-    endOffsets = new EndOffsets(clients, topic, config.readWaitTimeout().toMillis());
+    endOffsets = new EndOffsets(clients, topic, held, config.readWaitTimeout().toMillis());
     probe = new StalenessProbe(endOffsets, positions, broker, ticker, clock, topic.minInsyncReplicas());
     if (config.snapshotInterval() != null) {
       snapshots = new SnapshotScheduler(new SnapshotStore(config.nodeDataDir()), config.snapshotInterval(), cache,
-          positions, topic, clock, probe::caughtUpAtMillis);
+          positions, topic, clock, probe::caughtUpAtMillis, membership::owns);
     }
-    applier = new Applier(clients, topic, cache, positions, clock, snapshots.startingPoint(), probe::caughtUpAtMillis,
-        new ApplierEvents());
+    applier = new Applier(clients, topic, held, cache, positions, clock, snapshots.startingPoint(),
+        probe::caughtUpAtMillis, new ApplierEvents());
     applier.start();
 
     writer = new LogWriter(clients, topic, config.maxRecordBytes(), writeTimeout);
@@ -146,16 +170,27 @@ public final class Node implements NodeState, AutoCloseable {
         config.maxMemoryBytes(), config.maxInflightWriteBytes());
     Reader reader = new Reader(cache, barrier, positions, probe, topic, readClock);
     ExpirySweep sweep = new ExpirySweep(cache, clock);
+    peersHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1))
+        .executor(forwarding).build();
+    Peers peers = new Peers(membership, peersHttp, ticker::nanos);
+    Sharding sharding = new Sharding(membership, peers, peersHttp,
+        config.writeTimeout().plus(config.readWaitTimeout().compareTo(config.writeTimeout()) > 0
+            ? config.readWaitTimeout() : config.writeTimeout()).plusSeconds(1));
     status = new StatusDocument(config, topic, this, cache, positions, applier, probe, broker,
-        replicator, snapshots, ticker);
+        replicator, snapshots, sharding, ticker);
     NodeGauges.register(metrics, this::ready, cache, config.maxMemoryBytes(), topic, positions, applier, probe, broker,
         replicator, snapshots, sweep);
     HttpLimits limits = new HttpLimits(config.maxValueBytes(), config.requestTimeout().toMillis(),
         config.maxInflightBodyBytes(), config.maxConnections());
     http = new HttpServer(config.bind(), config.port(), config.ioThreads(), (int) config.requestTimeout().toMillis(),
         (int) config.idleTimeout().toMillis(), limits,
-        Router.create(config.nodeId(), this, replicator, reader, status::document, status::health, metrics, limits))
+        Router.create(config.nodeId(), this, replicator, reader, sharding, status::document, status::health, metrics,
+            limits))
         .start();
+    if (membership.self().isPresent()) {
+      sharding.checkAgreement(); // refuses to start beside members started with another list or R
+      peers.start(housekeeping, Duration.ofMillis(500));
+    }
     opened = true;
     LOG.info("node {} listening on http://{}:{} ({})", config.nodeId(), config.bind(), port(),
         ready() ? "ready" : "not ready until it has caught up");
@@ -251,6 +286,7 @@ public final class Node implements NodeState, AutoCloseable {
     }
     housekeeping.shutdownNow();
     snapshotter.shutdownNow();
+    forwarding.shutdownNow();
     if (readClock instanceof CoarseClock coarse) {
       coarse.close();
     }

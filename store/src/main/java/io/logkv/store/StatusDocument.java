@@ -3,6 +3,7 @@ package io.logkv.store;
 import io.logkv.store.cache.Cache;
 import io.logkv.store.config.NodeConfig;
 import io.logkv.store.http.NodeState;
+import io.logkv.store.http.Sharding;
 import io.logkv.store.log.AppliedPositions;
 import io.logkv.store.log.Applier;
 import io.logkv.store.log.BrokerContact;
@@ -11,6 +12,8 @@ import io.logkv.store.log.ReplayProgress;
 import io.logkv.store.log.Replicator;
 import io.logkv.store.log.StalenessProbe;
 import io.logkv.store.log.Ticker;
+import io.logkv.store.shard.Member;
+import io.logkv.store.shard.Membership;
 import io.logkv.store.snapshot.Snapshots;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,12 +31,13 @@ final class StatusDocument {
   private final BrokerContact broker;
   private final Replicator replicator;
   private final Snapshots snapshots;
+  private final Sharding sharding;
   private final Ticker ticker;
   private final long startedNanos;
 
   StatusDocument(NodeConfig config, LogTopic topic, NodeState state, Cache cache, AppliedPositions positions,
       Applier applier, StalenessProbe probe, BrokerContact broker, Replicator replicator, Snapshots snapshots,
-      Ticker ticker) {
+      Sharding sharding, Ticker ticker) {
     this.config = config;
     this.topic = topic;
     this.state = state;
@@ -44,6 +48,7 @@ final class StatusDocument {
     this.broker = broker;
     this.replicator = replicator;
     this.snapshots = snapshots;
+    this.sharding = sharding;
     this.ticker = ticker;
     this.startedNanos = ticker.nanos();
   }
@@ -64,6 +69,16 @@ final class StatusDocument {
     s.put("lag_records", probe.lag());
     s.put("max_staleness_ms", probe.maxStalenessMillis());
     s.put("broker_silence_ms", broker.silenceMillis());
+    Membership m = sharding.membership();
+    if (m.self().isPresent()) {
+      Map<String, Object> cluster = new LinkedHashMap<>();
+      cluster.put("sharded", m.sharded());
+      cluster.put("members", m.members().stream().map(Member::id).toList());
+      cluster.put("replicas", m.replicas());
+      cluster.put("owned_partitions", m.ownedPartitions());
+      cluster.put("forwarded_requests", sharding.forwarded());
+      s.put("cluster", cluster);
+    }
     s.put("keys", cache.size());
     s.put("bytes", cache.bytes());
     s.put("max_memory_bytes", config.maxMemoryBytes());

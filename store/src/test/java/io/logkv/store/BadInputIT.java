@@ -205,7 +205,7 @@ class BadInputIT {
     assertThat(Http.delete(capped.url() + "/keys/fill-0").statusCode()).isEqualTo(204);
     assertThat(Http.put(capped.url() + "/keys/fill-again", value).statusCode()).isEqualTo(200);
     // The accepted writes share the topic and changed state on purpose: let `node` apply them.
-    Http.get(node.url() + "/keys/existing", Map.of("X-Min-Position", appliedToken(capped)));
+    TestNodes.awaitApplied(node.url(), appliedToken(capped));
     digestBefore = digest();
   }
 

@@ -94,11 +94,25 @@ class ReplicationIT {
 
   @Test
   void tokenRead_forAPositionNeverWritten_answers503AfterTheReadWaitTimeout() {
-    HttpResponse<String> read = Http.get(n2.url() + "/keys/anything", Map.of("X-Min-Position", "0:999999"));
+    // A token only counts for the partition of the key read: name that one.
+    int partition = io.logkv.store.record.Partitioner.partition("anything".getBytes(java.nio.charset.StandardCharsets.UTF_8), 3);
+    HttpResponse<String> read = Http.get(n2.url() + "/keys/anything", Map.of("X-Min-Position", partition + ":999999"));
     assertThat(read.statusCode()).isEqualTo(503);
     assertThat(read.headers().firstValue("Retry-After")).contains("1");
     assertThat(json(read.body()).get("error").asText()).isEqualTo("wait_timed_out");
     assertThat(n2.status().get("position_waiters")).isEqualTo(0); // the timed-out waiter is gone
+  }
+
+  @Test
+  void tokenRead_waitsOnlyForTheKeysOwnPartition() {
+    // A session's token names every partition it wrote to; a read waits only for its key's one.
+    int partition = io.logkv.store.record.Partitioner.partition("mine".getBytes(java.nio.charset.StandardCharsets.UTF_8), 3);
+    int other = (partition + 1) % 3;
+    HttpResponse<String> put = Http.put(n1.url() + "/keys/mine", "v");
+    String token = put.headers().firstValue("X-Log-Position").orElseThrow() + "," + other + ":999999";
+    HttpResponse<String> read = Http.get(n2.url() + "/keys/mine", Map.of("X-Min-Position", token));
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body()).isEqualTo("v");
   }
 
   @Test

@@ -62,6 +62,35 @@ final class TestNodes implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Waits until the node at {@code url} has applied every position of {@code token} ({@code
+   * p:o,...}, e.g. {@link LogFill#endToken}) in the partitions it holds.
+   */
+  static void awaitApplied(String url, String token) {
+    if (token.isEmpty()) {
+      return;
+    }
+    org.awaitility.Awaitility.await("applied through " + token + " at " + url)
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> {
+          com.fasterxml.jackson.databind.JsonNode d = ReplicationIT.json(Http.get(url + "/admin/digest").body());
+          java.util.Map<Integer, Long> next = new java.util.HashMap<>();
+          for (String part : d.get("applied").asText().split(",")) {
+            String[] po = part.split(":");
+            next.put(Integer.parseInt(po[0]), Long.parseLong(po[1]));
+          }
+          for (String part : token.split(",")) {
+            String[] po = part.split(":");
+            int p = Integer.parseInt(po[0]);
+            boolean held = d.get("partitions").has(po[0]);
+            if (held && next.get(p) <= Long.parseLong(po[1])) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
   @Override
   public void close() {
     for (Node n : nodes) {

@@ -54,7 +54,7 @@ class ZombieIT {
         throw new StackOverflowError("a bug in the apply path");
       }
     });
-    try (Applier applier = new Applier(clients, logTopic, poisoned, new AppliedPositions(1), InstantSource.system(),
+    try (Applier applier = new Applier(clients, logTopic, List.of(0), poisoned, new AppliedPositions(1), InstantSource.system(),
         StartingPoint.logStart(), System::currentTimeMillis, new Applier.Listener() {
           @Override
           public void caughtUp(ReplayProgress replay) {}
@@ -173,6 +173,12 @@ class ZombieIT {
     @Override
     public List<String> keys(String prefix, String after, int limit, long nowMillis) {
       return delegate.keys(prefix, after, limit, nowMillis);
+    }
+
+    @Override
+    public List<String> keys(String prefix, String after, int limit, long nowMillis,
+        java.util.function.IntPredicate partitions) {
+      return delegate.keys(prefix, after, limit, nowMillis, partitions);
     }
 
     @Override

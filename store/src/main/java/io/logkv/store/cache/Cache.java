@@ -46,6 +46,9 @@ public interface Cache {
    */
   List<String> keys(String prefix, String after, int limit, long nowMillis);
 
+  /** {@link #keys(String, String, int, long)} among the entries of the partitions {@code partitions} accepts. */
+  List<String> keys(String prefix, String after, int limit, long nowMillis, java.util.function.IntPredicate partitions);
+
   /** Removes everything (used before replaying from the start). */
   void clear();
 

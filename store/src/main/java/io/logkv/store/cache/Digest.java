@@ -14,9 +14,19 @@ import java.util.HexFormat;
 public record Digest(long keys, String hex) {
 
   public static Digest of(Cache cache, long nowMillis) {
+    return byPartition(cache, nowMillis, 1).get(0);
+  }
+
+  /**
+   * One digest per partition, indexed by partition ({@code partitions} of them), so that the
+   * owners of one partition can be compared when no two nodes hold the same set (sharded mode).
+   * The sum is order-independent, so the whole map's digest is the sum of these; with {@code
+   * partitions} 1 every entry counts in index 0 ({@link #of}).
+   */
+  public static java.util.List<Digest> byPartition(Cache cache, long nowMillis, int partitions) {
     MessageDigest sha = sha256();
-    long[] sum = new long[2];
-    long[] count = new long[1];
+    long[][] sum = new long[partitions][2];
+    long[] count = new long[partitions];
     ByteBuffer version = ByteBuffer.allocate(12);
     cache.forEachLive(
         nowMillis,
@@ -32,14 +42,19 @@ public record Digest(long keys, String hex) {
           ByteBuffer h = ByteBuffer.wrap(sha.digest());
           long lo = h.getLong();
           long hi = h.getLong();
-          long newLo = sum[0] + lo;
-          long carry = Long.compareUnsigned(newLo, sum[0]) < 0 ? 1 : 0;
-          sum[0] = newLo;
-          sum[1] += hi + carry;
-          count[0]++;
+          int p = partitions == 1 ? 0 : entry.partition();
+          long newLo = sum[p][0] + lo;
+          long carry = Long.compareUnsigned(newLo, sum[p][0]) < 0 ? 1 : 0;
+          sum[p][0] = newLo;
+          sum[p][1] += hi + carry;
+          count[p]++;
         });
-    return new Digest(count[0], HexFormat.of().formatHex(
-        ByteBuffer.allocate(16).putLong(sum[1]).putLong(sum[0]).array()));
+    java.util.List<Digest> digests = new java.util.ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      digests.add(new Digest(count[p], HexFormat.of().formatHex(
+          ByteBuffer.allocate(16).putLong(sum[p][1]).putLong(sum[p][0]).array())));
+    }
+    return digests;
   }
 
   private static MessageDigest sha256() {

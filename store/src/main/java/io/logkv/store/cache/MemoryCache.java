@@ -91,6 +91,12 @@ final class MemoryCache implements Cache {
 
   @Override
   public List<String> keys(String prefix, String after, int limit, long nowMillis) {
+    return keys(prefix, after, limit, nowMillis, p -> true);
+  }
+
+  @Override
+  public List<String> keys(String prefix, String after, int limit, long nowMillis,
+      java.util.function.IntPredicate partitions) {
     // Keep the `limit` smallest matching keys in a max-heap: one pass, O(n log limit), no sort of
     // the whole map.
     PriorityQueue<String> smallest = new PriorityQueue<>(limit + 1, Collections.reverseOrder());
@@ -98,7 +104,8 @@ final class MemoryCache implements Cache {
         (k, e) -> {
           if (k.startsWith(prefix)
               && (after == null || k.compareTo(after) > 0)
-              && e.isLiveAt(nowMillis)) {
+              && e.isLiveAt(nowMillis)
+              && partitions.test(e.partition())) {
             if (smallest.size() < limit) {
               smallest.add(k);
             } else if (k.compareTo(smallest.peek()) < 0) {

@@ -69,6 +69,14 @@ public final class NodeConfig {
       description = "A Java properties file of Kafka client properties (TLS, SASL) for every client of this node.")
   private Path kafkaPropertiesFile;
 
+  @Option(names = "--members", paramLabel = "ID=URL[,ID=URL...]",
+      description = "Every node of the cluster, this one included (its --node-id), e.g. n1=http://10.0.0.1:8081,n2=http://10.0.0.2:8081; the same list on every node. With --replicas below their number the cluster is sharded. Without it the node is a full copy on its own.")
+  private String members;
+
+  @Option(names = "--replicas", defaultValue = "0",
+      description = "Sharded mode: how many members hold each partition (R). 0 or at least the member count: every node a full copy. Default: ${DEFAULT-VALUE}.")
+  private int replicas;
+
   @Option(names = "--data-dir", defaultValue = "logkv-data",
       description = "Directory for this node's local files (snapshots). Default: ${DEFAULT-VALUE}/<node-id>.")
   private Path dataDir;
@@ -212,6 +220,20 @@ public final class NodeConfig {
       nodeId = "node-" + port;
     }
     check(cmd, nodeId.matches("[a-zA-Z0-9._-]{1,64}"), "--node-id must be 1..64 of [a-zA-Z0-9._-], not " + nodeId);
+    check(cmd, replicas >= 0, "--replicas must be 0 (every node a full copy) or more, not " + replicas);
+    if (members != null && !members.isBlank()) {
+      List<io.logkv.store.shard.Member> list;
+      try {
+        list = io.logkv.store.shard.Member.parseList(members);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cmd, "--members: " + e.getMessage());
+      }
+      check(cmd, list.stream().anyMatch(m -> m.id().equals(nodeId)),
+          "--members must name this node: its --node-id " + nodeId + " is not among "
+              + list.stream().map(io.logkv.store.shard.Member::id).toList());
+    } else {
+      check(cmd, replicas == 0, "--replicas needs --members: the nodes that hold the partitions");
+    }
   }
 
   private static void check(CommandLine cmd, boolean ok, String message) {
@@ -294,6 +316,16 @@ public final class NodeConfig {
   /** Kafka client properties given by the user (file, then --kafka-property), for every client. */
   public Map<String, String> kafkaClientProperties() {
     return userKafkaProperties(new CommandLine(this));
+  }
+
+  /** Every member of the cluster (this node included); empty without --members. */
+  public List<io.logkv.store.shard.Member> members() {
+    return members == null || members.isBlank() ? List.of() : io.logkv.store.shard.Member.parseList(members);
+  }
+
+  /** R, how many members hold each partition; 0: all of them (full copy). */
+  public int replicas() {
+    return replicas;
   }
 
   /** The replication factor asked for; 0: automatic (see {@code --replication-factor}). */

@@ -17,13 +17,17 @@ final class AdminRoutes {
   private final Supplier<Map<String, Object>> status;
   private final NodeMetrics metrics;
   private final Reader reader;
+  private final java.util.function.IntPredicate held;
 
-  AdminRoutes(String nodeId, NodeState state, Supplier<Map<String, Object>> status, NodeMetrics metrics, Reader reader) {
+  /** @param held the partitions this node holds: the digest reports each of them */
+  AdminRoutes(String nodeId, NodeState state, Supplier<Map<String, Object>> status, NodeMetrics metrics, Reader reader,
+      java.util.function.IntPredicate held) {
     this.nodeId = nodeId;
     this.state = state;
     this.status = status;
     this.metrics = metrics;
     this.reader = reader;
+    this.held = held;
   }
 
   void live(HttpServerExchange ex) {
@@ -58,6 +62,15 @@ final class AdminRoutes {
         body.put("keys", d.keys());
         body.put("digest", d.hex());
         body.put("applied", reader.applied());
+        // Per held partition, so that the owners of one partition can be compared (sharded mode).
+        Map<String, Object> partitions = new LinkedHashMap<>();
+        java.util.List<Digest> byPartition = reader.digestByPartition();
+        for (int p = 0; p < byPartition.size(); p++) {
+          if (held.test(p)) {
+            partitions.put(Integer.toString(p), Map.of("keys", byPartition.get(p).keys(), "digest", byPartition.get(p).hex()));
+          }
+        }
+        body.put("partitions", partitions);
         Responses.json(ex, 200, body);
       } catch (RuntimeException e) {
         Responses.error(ex, e);

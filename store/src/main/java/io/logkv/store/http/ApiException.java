@@ -7,16 +7,18 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final String allow;
+  private final String outcome;
 
   public ApiException(int status, String code, String detail) {
-    this(status, code, detail, null);
+    this(status, code, detail, null, null);
   }
 
-  private ApiException(int status, String code, String detail, String allow) {
+  private ApiException(int status, String code, String detail, String allow, String outcome) {
     super(detail, null, false, false);
     this.status = status;
     this.code = code;
     this.allow = allow;
+    this.outcome = outcome;
   }
 
   public static ApiException badRequest(String code, String detail) {
@@ -28,11 +30,16 @@ public final class ApiException extends RuntimeException {
   }
 
   public static ApiException methodNotAllowed(String method, String allow) {
-    return new ApiException(405, "method_not_allowed", method + " is not allowed here; allowed: " + allow, allow);
+    return new ApiException(405, "method_not_allowed", method + " is not allowed here; allowed: " + allow, allow, null);
   }
 
   public static ApiException unavailable(String code, String detail) {
     return new ApiException(503, code, detail);
+  }
+
+  /** A 503 for a write that was certainly not applied: safe to retry anywhere. */
+  public static ApiException writeNotApplied(String code, String detail) {
+    return new ApiException(503, code, detail, null, "not_applied");
   }
 
   public int status() {
@@ -41,6 +48,11 @@ public final class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** A write's outcome ({@code not_applied}), or null. */
+  public String outcome() {
+    return outcome;
   }
 
   /** The Allow header of a 405, else null. */

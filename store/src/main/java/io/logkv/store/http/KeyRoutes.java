@@ -102,17 +102,26 @@ final class KeyRoutes {
     String after = query.get("after");
     int limit = query.getInt("limit", 100, 1, 1000);
     // A page scans the whole map: keep it off the I/O thread.
+    list(ex, prefix, after, limit, p -> true);
+  }
+
+  /** A page of this node's keys of the partitions {@code partitions} accepts. */
+  void list(HttpServerExchange ex, String prefix, String after, int limit, java.util.function.IntPredicate partitions) {
     ex.dispatch(() -> {
       try {
-        List<String> keys = reader.keys(prefix, after, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("keys", keys);
-        body.put("next", keys.size() == limit ? keys.get(keys.size() - 1) : null);
-        Responses.json(ex, 200, body);
+        sendPage(ex, reader.keys(prefix, after, limit, partitions), limit);
       } catch (RuntimeException e) {
         Responses.error(ex, e);
       }
     });
+  }
+
+  /** {@code {"keys": [...], "next": cursor or null}}. */
+  static void sendPage(HttpServerExchange ex, List<String> keys, int limit) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("keys", keys);
+    body.put("next", keys.size() == limit ? keys.get(keys.size() - 1) : null);
+    Responses.json(ex, 200, body);
   }
 
   // ---- writes

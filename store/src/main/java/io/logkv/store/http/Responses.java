@@ -69,6 +69,14 @@ public final class Responses {
       if (api.allow() != null) {
         ex.getResponseHeaders().put(Headers.ALLOW, api.allow());
       }
+      if (api.outcome() != null) {
+        body.put("outcome", api.outcome());
+      }
+    } else if (t instanceof Forwarder.UnknownForwardedWrite) {
+      status = 503;
+      body.put("error", "owner_unreachable");
+      body.put("detail", t.getMessage());
+      body.put("outcome", "unknown");
     } else if (t instanceof WriteRefusedException r) {
       status = r.memoryCap() ? 507 : 503;
       body.put("error", r.memoryCap() ? "memory_cap" : "overloaded");

@@ -26,13 +26,22 @@ public final class Router implements HttpHandler {
   private final KeyRoutes keys;
   private final CompatRoutes compat;
   private final AdminRoutes admin;
+  private final ClusterRoutes cluster;
+  private final Sharding sharding;
+  private final Replicator writes;
+  private final BodyReader bodies;
   private final NodeMetrics metrics;
 
-  private Router(NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, NodeMetrics metrics) {
+  private Router(NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, ClusterRoutes cluster,
+      Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics) {
     this.state = state;
     this.keys = keys;
     this.compat = compat;
     this.admin = admin;
+    this.cluster = cluster;
+    this.sharding = sharding;
+    this.writes = writes;
+    this.bodies = bodies;
     this.metrics = metrics;
   }
 
@@ -61,7 +70,9 @@ public final class Router implements HttpHandler {
         Key key = Key.fromPath(rest.substring(0, rest.length() - 4));
         Query query = query(ex);
         requireReady();
-        keys.changeTtl(ex, key, query);
+        if (!forwarded(ex, key, false)) {
+          keys.changeTtl(ex, key, query);
+        }
         return;
       }
       ex.putAttachment(ROUTE, "/keys/{key}");
@@ -69,6 +80,9 @@ public final class Router implements HttpHandler {
       Key key = Key.fromPath(rest);
       Query query = query(ex);
       requireReady();
+      if (forwarded(ex, key, method.equals(Methods.PUT))) {
+        return;
+      }
       if (method.equals(Methods.GET)) {
         keys.get(ex, key, query);
       } else if (method.equals(Methods.PUT)) {
@@ -81,7 +95,20 @@ public final class Router implements HttpHandler {
       allow(method, "GET", Methods.GET);
       Query query = query(ex);
       requireReady();
-      keys.list(ex, query);
+      if (sharding.membership().sharded()) {
+        String prefix = query.get("prefix", "");
+        String after = query.get("after");
+        int limit = query.getInt("limit", 100, 1, 1000);
+        if (ex.getRequestHeaders().contains(Forwarder.HOP)) {
+          // One member's share of a cluster-wide listing: only the partitions asked for.
+          keys.list(ex, prefix, after, limit,
+              ClusterRoutes.partitions(query.get("partitions"), sharding.membership().partitions()));
+        } else {
+          cluster.list(ex, prefix, after, limit);
+        }
+      } else {
+        keys.list(ex, query);
+      }
     } else if (path.equals("/api/health/") || path.equals("/api/health")) {
       ex.putAttachment(ROUTE, "/api/health/");
       allow(method, "GET", Methods.GET);
@@ -94,6 +121,9 @@ public final class Router implements HttpHandler {
       Key key = Key.fromPath(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
       Query query = query(ex);
       requireReady();
+      if (forwarded(ex, key, method.equals(Methods.POST))) {
+        return;
+      }
       if (method.equals(Methods.GET)) {
         compat.get(ex, key, query);
       } else if (method.equals(Methods.POST)) {
@@ -114,11 +144,38 @@ public final class Router implements HttpHandler {
           case "/status" -> () -> admin.status(ex);
           case "/metrics" -> () -> admin.metrics(ex);
           case "/admin/digest" -> () -> admin.digest(ex);
+          case "/cluster" -> () -> cluster.cluster(ex);
           default -> throw ApiException.notFound("no route " + ex.getRequestMethod() + " " + path);
         };
     ex.putAttachment(ROUTE, path);
     allow(method, "GET", Methods.GET);
     handler.run();
+  }
+
+  /**
+   * In sharded mode, sends a request for a key this node does not own to its owners and returns
+   * true; a request that was already forwarded once (it carries the hop header) is refused with
+   * 421 instead, so that nothing is forwarded twice. False: this node serves the key.
+   *
+   * @param hasBody whether the request's body is to be read first and sent on
+   */
+  private boolean forwarded(HttpServerExchange ex, Key key, boolean hasBody) {
+    int partition = writes.partitionOf(key.text());
+    if (!sharding.forwards(partition)) {
+      return false;
+    }
+    if (ex.getRequestHeaders().contains(Forwarder.HOP)) {
+      ex.getResponseHeaders().put(Forwarder.CLUSTER_STALE, "true");
+      throw new ApiException(421, "not_owner", "this node does not own partition " + partition + " (key '"
+          + key.text() + "'), and the request was already forwarded once by "
+          + ex.getRequestHeaders().getFirst(Forwarder.HOP) + "; its owner table is out of date");
+    }
+    if (hasBody) {
+      bodies.read(ex, (e, body) -> sharding.forwarder().forward(e, sharding.owners(partition), body));
+    } else {
+      sharding.forwarder().forward(ex, sharding.owners(partition), null);
+    }
+    return true;
   }
 
   private void requireReady() {
@@ -146,17 +203,19 @@ public final class Router implements HttpHandler {
    * @param status the /status document, built at each request
    * @param health the payload of the original service's {@code GET /api/health/}
    */
-  public static Router create(String nodeId, NodeState state, Replicator writes, Reader reads,
+  public static Router create(String nodeId, NodeState state, Replicator writes, Reader reads, Sharding sharding,
       Supplier<Map<String, Object>> status, Supplier<Map<String, Object>> health, NodeMetrics metrics,
       HttpLimits limits) {
     BodyReader bodies = new BodyReader(limits.maxValueBytes(), limits.requestTimeoutMillis(), limits.maxInflightBodyBytes());
     KeyRoutes keys = new KeyRoutes(writes, reads, bodies);
     CompatRoutes compat = new CompatRoutes(writes, reads, keys, bodies, health);
-    AdminRoutes admin = new AdminRoutes(nodeId, state, status, metrics, reads);
+    AdminRoutes admin = new AdminRoutes(nodeId, state, status, metrics, reads, sharding.membership()::owns);
     metrics.gauge("logkv_http_inflight_body_bytes", "Request body bytes received and not yet handled",
         bodies::inflightBytes);
     metrics.counter("logkv_http_bodies_refused", "Request bodies refused because --max-inflight-body-bytes was reached",
         bodies::refused);
-    return new Router(state, keys, compat, admin, metrics);
+    metrics.counter("logkv_forwarded_requests", "Requests for keys this node does not own, forwarded to an owner",
+        sharding::forwarded);
+    return new Router(state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics);
   }
 }

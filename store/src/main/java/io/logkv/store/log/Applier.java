@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that applies the log to the cache: the replay path and the apply path.
  *
- * <p>Replay: it assigns itself every partition (no consumer group: each node needs all data),
+ * <p>Replay: it assigns itself every partition this node holds (no consumer group: in full-copy
+ * mode that is every partition; sharded, the partitions it owns),
  * restores a saved state if the {@link StartingPoint} has a usable one (else starts at the
  * beginning of the log), and applies records until it reaches the end offsets fetched when it
  * began (the catch-up target). Then it reports {@link Listener#caughtUp} and applies forever.
@@ -68,7 +69,9 @@ public final class Applier implements AutoCloseable {
   private final LongSupplier lastCaughtUpMillis;
   private final Listener listener;
   private final RecordApplier recordApplier;
+  /** The partitions this node holds: every one in full-copy mode, its own when sharded. */
   private final List<TopicPartition> partitions = new ArrayList<>();
+  private final java.util.function.IntPredicate held;
   private final CompletableFuture<Void> firstCatchUp = new CompletableFuture<>();
   private final AtomicLong recordsApplied = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
@@ -82,12 +85,14 @@ public final class Applier implements AutoCloseable {
   private volatile Throwable failure;
 
   /**
+   * @param heldPartitions the partitions this node holds, ascending
    * @param lastCaughtUpMillis wall-clock time at which this node last had applied everything the
    *     log held (the staleness probe's answer); compared with the topic's delete.retention.ms
    */
   public Applier(
       KafkaClients clients,
       LogTopic topic,
+      List<Integer> heldPartitions,
       Cache cache,
       AppliedPositions positions,
       InstantSource clock,
@@ -102,9 +107,12 @@ public final class Applier implements AutoCloseable {
     this.lastCaughtUpMillis = lastCaughtUpMillis;
     this.listener = listener;
     this.recordApplier = new RecordApplier(cache);
-    for (int p = 0; p < topic.partitions(); p++) {
+    boolean[] isHeld = new boolean[topic.partitions()];
+    for (int p : heldPartitions) {
       partitions.add(new TopicPartition(topic.name(), p));
+      isHeld[p] = true;
     }
+    this.held = p -> isHeld[p];
     Properties props = clients.forRole("applier");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // Never skip data silently: a position outside the log is an error (a rebuild), not a reset.
@@ -244,7 +252,7 @@ public final class Applier implements AutoCloseable {
       return false;
     }
     long began = System.nanoTime();
-    Optional<StartingPoint.Restored> restored = from.restore(cache, logStart, target);
+    Optional<StartingPoint.Restored> restored = from.restore(cache, logStart, target, held);
     long[] start = restored.map(StartingPoint.Restored::positions).orElse(logStart);
     restoredEntries = restored.map(StartingPoint.Restored::entries).orElse(0L);
     positions.reset(start);
@@ -305,7 +313,7 @@ public final class Applier implements AutoCloseable {
     while (!closing) {
       try {
         Map<TopicPartition, Long> answer = lookup.apply(partitions, Duration.ofSeconds(5));
-        long[] offsets = new long[partitions.size()];
+        long[] offsets = new long[topic.partitions()]; // 0 for a partition this node does not hold
         answer.forEach((tp, offset) -> offsets[tp.partition()] = offset);
         return offsets;
       } catch (org.apache.kafka.common.errors.TimeoutException e) {

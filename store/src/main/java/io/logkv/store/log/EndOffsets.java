@@ -22,9 +22,12 @@ import org.apache.kafka.common.TopicPartitionInfo;
 public final class EndOffsets implements AutoCloseable {
   private final Admin admin;
   private final LogTopic topic;
+  private final java.util.List<Integer> held;
 
-  public EndOffsets(KafkaClients clients, LogTopic topic, long timeoutMillis) {
+  /** @param heldPartitions the partitions this node holds: {@link #all} asks for these */
+  public EndOffsets(KafkaClients clients, LogTopic topic, java.util.List<Integer> heldPartitions, long timeoutMillis) {
     this.topic = topic;
+    this.held = java.util.List.copyOf(heldPartitions);
     Properties p = clients.forRole("offsets");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMillis));
     // Each attempt gets a third of the call's time, so a call sent to a leader that hangs is
@@ -44,10 +47,10 @@ public final class EndOffsets implements AutoCloseable {
         .thenApply(info -> info.offset());
   }
 
-  /** The end offset of every partition, indexed by partition. */
+  /** The end offset of every partition this node holds, indexed by partition (0 for the others). */
   public CompletableFuture<long[]> all() {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    for (int p = 0; p < topic.partitions(); p++) {
+    for (int p : held) {
       request.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
     }
     return admin

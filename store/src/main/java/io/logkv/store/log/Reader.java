@@ -35,13 +35,30 @@ public final class Reader {
 
   /**
    * Null when a read of {@code key} may be served at once, else a future that completes when it
-   * may: the reader's {@code tokens} are applied here and, for a {@code strong} read, the end of
-   * the key's partition as of now. Fails with {@link WaitTimedOutException} after the read wait.
+   * may: the reader's token for the key's partition is applied here and, for a {@code strong}
+   * read, the end of the key's partition as of now. Fails with {@link WaitTimedOutException} after
+   * the read wait.
+   *
+   * <p>Only the key's partition matters: a key's state is decided by its partition's records
+   * alone, so the tokens of other partitions (a session's writes to other keys) cannot change what
+   * this read must see. That also lets a sharded node serve a session whose tokens name partitions
+   * it does not hold.
    *
    * @throws IllegalArgumentException when a token names a partition the topic does not have
    */
   public CompletableFuture<Void> await(String key, List<Position> tokens, boolean strong) {
-    return barrier.await(tokens, strong ? topic.partitionFor(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) : -1);
+    int partition = topic.partitionFor(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<Position> relevant = new java.util.ArrayList<>(1);
+    for (Position p : tokens) {
+      if (p.partition() >= topic.partitions()) {
+        throw new IllegalArgumentException(
+            "X-Min-Position names partition " + p.partition() + " but the log has " + topic.partitions());
+      }
+      if (p.partition() == partition) {
+        relevant.add(p);
+      }
+    }
+    return barrier.await(relevant, strong ? partition : -1);
   }
 
   /** The live entry of {@code key}, or null. */
@@ -54,9 +71,19 @@ public final class Reader {
     return cache.keys(prefix, after, limit, clock.millis());
   }
 
+  /** A page of live keys of the partitions {@code partitions} accepts. */
+  public List<String> keys(String prefix, String after, int limit, java.util.function.IntPredicate partitions) {
+    return cache.keys(prefix, after, limit, clock.millis(), partitions);
+  }
+
   /** The digest of every live entry, to compare replicas. Hashes the whole map: not on an I/O thread. */
   public Digest digest() {
     return Digest.of(cache, clock.millis());
+  }
+
+  /** One digest per partition (those not held are empty), to compare the owners of a partition. */
+  public List<Digest> digestByPartition() {
+    return Digest.byPartition(cache, clock.millis(), topic.partitions());
   }
 
   /** {@code 0:12,1:7,...}: where this copy is. */

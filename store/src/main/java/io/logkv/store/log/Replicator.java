@@ -91,7 +91,7 @@ public final class Replicator {
   /**
    * Read-modify-write: reads the key's current value and logs it again, whole, with the new
    * deadline. The read is a strong one (this node first applies the key's partition up to the end
-   * offset of the moment, and the reader's own tokens), so the value logged again is never older
+   * offset of the moment, which covers the caller's tokens too), so the value logged again is never older
    * than a write acknowledged before the request, whichever node took that write. A write
    * concurrent with the change may still be overwritten by it: both are whole-state writes and
    * the later in the log wins. Empty when the key is absent.
@@ -106,10 +106,15 @@ public final class Replicator {
     // Before the strong read, which would otherwise wait out its timeout when the brokers are away.
     admit(keyBytes);
     int partition = writer.topic().partitionFor(keyBytes);
-    CompletableFuture<Void> tokenWait = barrier.await(tokens, -1);
-    CompletableFuture<Void> read = CompletableFuture.allOf(
-        barrier.endOfPartition(partition), tokenWait == null ? CompletableFuture.completedFuture(null) : tokenWait);
-    return read.thenComposeAsync(
+    for (Position p : tokens) {
+      if (p.partition() >= writer.topic().partitions()) {
+        throw new IllegalArgumentException(
+            "X-Min-Position names partition " + p.partition() + " but the log has " + writer.topic().partitions());
+      }
+    }
+    // The strong read covers the caller's tokens too: every position it was given is at or below
+    // the end of the partition as of now.
+    return barrier.endOfPartition(partition).thenComposeAsync(
         ignored -> {
           long now = clock.millis();
           Entry current = cache.get(key, now);

@@ -14,17 +14,20 @@ public interface StartingPoint {
   /**
    * Loads a saved state into the empty {@code cache} if one is usable against this log, and says
    * where replay resumes; empty for a replay from the start of the log (the cache untouched).
+   * Only the partitions this node holds are loaded; one it holds that the saved state did not
+   * resumes at the log start.
    *
-   * @param logStart per partition, the first offset the log holds
-   * @param logEnd per partition, the end of the log (the catch-up target)
+   * @param logStart per partition, the first offset the log holds (0 for one not held)
+   * @param logEnd per partition, the end of the log, the catch-up target (0 for one not held)
+   * @param held whether this node holds a partition
    */
-  Optional<Restored> restore(Cache cache, long[] logStart, long[] logEnd);
+  Optional<Restored> restore(Cache cache, long[] logStart, long[] logEnd, java.util.function.IntPredicate held);
 
   /** A state that was loaded: replay resumes at {@code positions}. */
   record Restored(long[] positions, long entries) {}
 
   /** Always the start of the log. */
   static StartingPoint logStart() {
-    return (cache, start, end) -> Optional.empty();
+    return (cache, start, end, held) -> Optional.empty();
   }
 }

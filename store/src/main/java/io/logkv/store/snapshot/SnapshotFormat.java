@@ -21,7 +21,8 @@ import java.util.zip.CheckedOutputStream;
  * version                        int (2)
  * topic                          short length + UTF-8
  * topic id                       2 longs
- * partitions                     int, then one long per partition: the next offset to apply
+ * partitions                     int, then one long per partition: the next offset to apply,
+ *                                or -1 for a partition the node did not hold (sharded mode)
  * created at                     long, epoch ms
  * caught up at                   long, epoch ms: when the node last had applied the whole log
  * then per entry:                byte 1, key (short length + UTF-8), partition int,
@@ -124,8 +125,8 @@ public final class SnapshotFormat {
       long[] positions = new long[partitions];
       for (int p = 0; p < partitions; p++) {
         positions[p] = in.getLong();
-        if (positions[p] < 0) {
-          throw new SnapshotException("negative position for partition " + p);
+        if (positions[p] < -1) {
+          throw new SnapshotException("bad position " + positions[p] + " for partition " + p);
         }
       }
       long createdAt = in.getLong();
@@ -147,7 +148,8 @@ public final class SnapshotFormat {
         int length = in.getInt();
         // An entry's offset may lie beyond the snapshot's positions: the map was copied while the
         // applier went on. Replay from the positions re-applies those records, harmlessly.
-        if (partition < 0 || partition >= partitions || offset < 0 || length < 17 || length > MAX_RECORD_BYTES
+        if (partition < 0 || partition >= partitions || positions[partition] < 0 || offset < 0 || length < 17
+            || length > MAX_RECORD_BYTES
             || length > in.remaining()) {
           throw new SnapshotException("bad entry for key of " + key.length() + " chars at " + partition + ":" + offset);
         }

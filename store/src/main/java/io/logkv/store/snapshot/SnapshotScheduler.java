@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,15 +32,17 @@ public final class SnapshotScheduler implements Snapshots {
   private final LogTopic topic;
   private final InstantSource clock;
   private final LongSupplier caughtUpAtMillis;
+  private final java.util.function.IntPredicate held;
   private volatile SnapshotStore.Written last;
   private volatile String lastError;
 
   /**
    * @param caughtUpAtMillis when the node last had applied the whole log (the staleness probe),
    *     recorded in every snapshot
+   * @param held the partitions this node holds: the others are recorded as not held
    */
   public SnapshotScheduler(SnapshotStore store, Duration interval, Cache cache, AppliedPositions positions,
-      LogTopic topic, InstantSource clock, LongSupplier caughtUpAtMillis) {
+      LogTopic topic, InstantSource clock, LongSupplier caughtUpAtMillis, java.util.function.IntPredicate held) {
     this.store = store;
     this.interval = interval;
     this.cache = cache;
@@ -49,6 +50,7 @@ public final class SnapshotScheduler implements Snapshots {
     this.topic = topic;
     this.clock = clock;
     this.caughtUpAtMillis = caughtUpAtMillis;
+    this.held = held;
   }
 
   @Override
@@ -64,10 +66,20 @@ public final class SnapshotScheduler implements Snapshots {
         return;
       }
       SnapshotStore.Written w = last;
-      if (w == null || !Arrays.equals(w.positions(), positions.snapshot())) {
+      if (w == null || !samePositions(w.positions(), positions.snapshot())) {
         writeNow();
       }
     }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether nothing was applied since {@code written} (-1: a partition not held). */
+  private boolean samePositions(long[] written, long[] now) {
+    for (int p = 0; p < now.length; p++) {
+      if (written[p] >= 0 && written[p] != now[p]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -75,7 +87,7 @@ public final class SnapshotScheduler implements Snapshots {
     try {
       // Read before the copy starts: the snapshot may not claim a later catch-up than its positions.
       long caughtUpAt = caughtUpAtMillis.getAsLong();
-      SnapshotStore.Written w = store.write(cache, positions, topic, caughtUpAt, clock);
+      SnapshotStore.Written w = store.write(cache, positions, topic, caughtUpAt, clock, held);
       last = w;
       lastError = null;
       LOG.info("snapshot: {} keys, {} bytes in {} ms, replay resumes at {}", w.entries(), w.bytes(), w.millis(),

@@ -68,10 +68,15 @@ public final class SnapshotStore {
    * the positions are read first.
    */
   public Written write(Cache cache, AppliedPositions positions, LogTopic topic, long caughtUpAtMillis,
-      InstantSource clock) throws IOException {
+      InstantSource clock, java.util.function.IntPredicate held) throws IOException {
     long started = System.nanoTime();
     long startedAt = clock.millis();
     long[] replayFrom = positions.snapshot(); // first: everything below is already in the map
+    for (int p = 0; p < replayFrom.length; p++) {
+      if (!held.test(p)) {
+        replayFrom[p] = -1; // not held here (sharded): no entry of it, no position
+      }
+    }
     Path temp = dir.resolve(TEMP_PREFIX + System.nanoTime());
     long entries;
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -108,16 +113,29 @@ public final class SnapshotStore {
    * starting point.
    */
   public StartingPoint startingPoint(LogTopic topic, InstantSource clock) {
-    return (cache, logStart, logEnd) -> loadValid(topic, logStart, logEnd, clock.millis()).map(s -> {
+    return (cache, logStart, logEnd, held) -> loadValid(topic, logStart, logEnd, clock.millis(), held).map(s -> {
+      // A snapshot taken under another ownership serves the partitions in common; a partition held
+      // now that it did not hold is replayed from the log start, one it held that is not held now
+      // is dropped.
+      long[] resume = logStart.clone();
+      for (int p = 0; p < resume.length; p++) {
+        if (held.test(p) && s.positions()[p] >= 0) {
+          resume[p] = s.positions()[p];
+        }
+      }
       List<String> keys = s.keys();
       List<Entry> entries = s.entries();
       cache.reserve(keys.size());
+      long loaded = 0;
       for (int i = 0; i < keys.size(); i++) {
-        cache.applyPut(keys.get(i), entries.get(i));
+        Entry e = entries.get(i);
+        if (held.test(e.partition())) {
+          cache.applyPut(keys.get(i), e);
+          loaded++;
+        }
       }
-      LOG.info("loaded {} keys from a snapshot; replaying the log from {}", keys.size(),
-          AppliedPositions.describe(s.positions()));
-      return new StartingPoint.Restored(s.positions(), keys.size());
+      LOG.info("loaded {} keys from a snapshot; replaying the log from {}", loaded, AppliedPositions.describe(resume));
+      return new StartingPoint.Restored(resume, loaded);
     });
   }
 
@@ -128,7 +146,8 @@ public final class SnapshotStore {
    * @param logStart per partition, the first offset the log still holds
    * @param logEnd per partition, the end offset of the log
    */
-  public Optional<Snapshot> loadValid(LogTopic topic, long[] logStart, long[] logEnd, long nowMillis) {
+  public Optional<Snapshot> loadValid(LogTopic topic, long[] logStart, long[] logEnd, long nowMillis,
+      java.util.function.IntPredicate held) {
     removeTemporaryFiles();
     Path file = file();
     if (!Files.exists(file)) {
@@ -146,7 +165,7 @@ public final class SnapshotStore {
     } catch (IOException | RuntimeException e) {
       return ignore(file, e.getMessage());
     }
-    String problem = problem(s, topic, logStart, logEnd, nowMillis);
+    String problem = problem(s, topic, logStart, logEnd, nowMillis, held);
     if (problem != null) {
       return ignore(file, problem);
     }
@@ -154,7 +173,8 @@ public final class SnapshotStore {
   }
 
   /** Why {@code s} may not be used against this log, or null if it may. */
-  static String problem(Snapshot s, LogTopic topic, long[] logStart, long[] logEnd, long nowMillis) {
+  static String problem(Snapshot s, LogTopic topic, long[] logStart, long[] logEnd, long nowMillis,
+      java.util.function.IntPredicate held) {
     if (!s.topic().equals(topic.name())) {
       return "it belongs to topic " + s.topic() + ", not " + topic.name();
     }
@@ -166,6 +186,9 @@ public final class SnapshotStore {
       return "it has " + s.positions().length + " partitions, the topic " + topic.partitions();
     }
     for (int p = 0; p < topic.partitions(); p++) {
+      if (!held.test(p) || s.positions()[p] < 0) {
+        continue; // not needed now, or not in the snapshot: replayed from the log start
+      }
       if (s.positions()[p] < logStart[p]) {
         return "partition " + p + " resumes at " + s.positions()[p] + ", below the log start " + logStart[p];
       }

@@ -56,10 +56,10 @@ class FuzzySnapshotTest {
     applier.start();
     halfway.await();
     SnapshotStore store = new SnapshotStore(dir);
-    store.write(live, positions, topic, 0, java.time.InstantSource.fixed(java.time.Instant.EPOCH)); // races the applier
+    store.write(live, positions, topic, 0, java.time.InstantSource.fixed(java.time.Instant.EPOCH), p -> true); // races the applier
     applier.join();
 
-    Optional<Snapshot> loaded = store.loadValid(topic, new long[PARTITIONS], next, 0);
+    Optional<Snapshot> loaded = store.loadValid(topic, new long[PARTITIONS], next, 0, p -> true);
     assertThat(loaded).isPresent();
     Snapshot s = loaded.get();
     Cache restored = Cache.inMemory();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotFormatTest {
   private static final Uuid ID = Uuid.randomUuid();
+  private static final java.util.function.IntPredicate ALL = p -> true;
   private static final LogTopic TOPIC = topic("logkv", 2, ID, 86_400_000L);
 
   static LogTopic topic(String name, int partitions, Uuid id, long deleteRetentionMillis) {
@@ -81,15 +82,15 @@ class SnapshotFormatTest {
     long now = 2_000;
     long[] start = {0, 0};
     long[] end = {20, 20};
-    assertThat(SnapshotStore.problem(s, TOPIC, start, end, now)).isNull();
-    assertThat(SnapshotStore.problem(s, topic("other", 2, ID, 86_400_000L), start, end, now)).contains("topic logkv, not other");
-    assertThat(SnapshotStore.problem(s, topic("logkv", 2, Uuid.randomUuid(), 86_400_000L), start, end, now))
+    assertThat(SnapshotStore.problem(s, TOPIC, start, end, now, ALL)).isNull();
+    assertThat(SnapshotStore.problem(s, topic("other", 2, ID, 86_400_000L), start, end, now, ALL)).contains("topic logkv, not other");
+    assertThat(SnapshotStore.problem(s, topic("logkv", 2, Uuid.randomUuid(), 86_400_000L), start, end, now, ALL))
         .contains("recreated");
-    assertThat(SnapshotStore.problem(s, topic("logkv", 3, ID, 86_400_000L), new long[3], new long[] {20, 20, 20}, now))
+    assertThat(SnapshotStore.problem(s, topic("logkv", 3, ID, 86_400_000L), new long[3], new long[] {20, 20, 20}, now, ALL))
         .contains("partitions");
-    assertThat(SnapshotStore.problem(s, TOPIC, new long[] {0, 12}, end, now)).contains("below the log start");
-    assertThat(SnapshotStore.problem(s, TOPIC, start, new long[] {9, 20}, now)).contains("beyond the log end");
-    assertThat(SnapshotStore.problem(s, topic("logkv", 2, ID, 500L), start, end, now)).contains("delete.retention.ms");
+    assertThat(SnapshotStore.problem(s, TOPIC, new long[] {0, 12}, end, now, ALL)).contains("below the log start");
+    assertThat(SnapshotStore.problem(s, TOPIC, start, new long[] {9, 20}, now, ALL)).contains("beyond the log end");
+    assertThat(SnapshotStore.problem(s, topic("logkv", 2, ID, 500L), start, end, now, ALL)).contains("delete.retention.ms");
   }
 
   @Test
@@ -98,11 +99,11 @@ class SnapshotFormatTest {
     long[] end = {20, 20};
     // Written just now by a node that had been cut off for 10 s: too old for a 4 s retention.
     Snapshot cutOff = SnapshotFormat.read(new ByteArrayInputStream(sample(20_000, 10_000)), 0);
-    assertThat(SnapshotStore.problem(cutOff, topic("logkv", 2, ID, 4_000L), start, end, 20_500))
+    assertThat(SnapshotStore.problem(cutOff, topic("logkv", 2, ID, 4_000L), start, end, 20_500, ALL))
         .contains("last caught up with the log 10500 ms ago");
     // Written long ago, but its node was caught up at that moment and retention is long: usable.
     Snapshot old = SnapshotFormat.read(new ByteArrayInputStream(sample(10_000, 10_000)), 0);
-    assertThat(SnapshotStore.problem(old, topic("logkv", 2, ID, 86_400_000L), start, end, 3_600_000)).isNull();
+    assertThat(SnapshotStore.problem(old, topic("logkv", 2, ID, 86_400_000L), start, end, 3_600_000, ALL)).isNull();
   }
 
   @Test
@@ -122,6 +123,6 @@ class SnapshotFormatTest {
     Snapshot s = SnapshotFormat.read(new ByteArrayInputStream(v1), 0);
     assertThat(s.caughtUpAtMillis()).isEqualTo(-1);
     assertThat(s.size()).isEqualTo(20);
-    assertThat(SnapshotStore.problem(s, TOPIC, new long[] {0, 0}, new long[] {20, 20}, 8)).contains("format (1)");
+    assertThat(SnapshotStore.problem(s, TOPIC, new long[] {0, 0}, new long[] {20, 20}, 8, ALL)).contains("format (1)");
   }
 }

@@ -1,0 +1,139 @@
+package io.logkv.store.http;
+
+import io.logkv.store.shard.Member;
+import io.logkv.store.shard.Peers;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends a request for a key this node does not own to the key's owners, and their answer back
+ * unchanged (status, headers, body), with {@code X-Served-By} naming the owner that answered.
+ *
+ * <p>Owners are tried in order (ready ones first, one that just refused a connection last), never
+ * this node. A refused connection, or a 421 (the member does not own the key either: member lists
+ * being rolled out), moves on to the next owner: nothing was done. Any other failure after the
+ * request may have been sent ends the attempt: a read moves on (reads are safe to repeat), a write
+ * answers 503 with outcome {@code unknown}, because the owner may have applied it. The forwarded
+ * request carries {@link #HOP} so that it is never forwarded again, and the caller's
+ * {@code Authorization}, {@code X-Min-Position} and {@code Content-Type}. Nothing blocks: the
+ * answer is written on the exchange's I/O thread when it arrives.
+ */
+final class Forwarder {
+  /** Names the forwarding node; a request that carries it is served where it lands, or refused 421. */
+  static final HttpString HOP = new HttpString("X-Logkv-Hop");
+  static final HttpString SERVED_BY = new HttpString("X-Served-By");
+  /** Set on a 421: the caller's owner table is out of date. */
+  static final HttpString CLUSTER_STALE = new HttpString("X-Cluster-Stale");
+  private static final Set<String> PASSED_ON =
+      Set.of("content-type", "authorization", "x-min-position", "x-request-id", "x-forwarded-for", "accept");
+  private static final Set<String> NOT_RETURNED = Set.of("connection", "content-length", "transfer-encoding",
+      "keep-alive", "date", "server");
+
+  private final String selfId;
+  private final Peers peers;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final AtomicLong forwarded = new AtomicLong();
+
+  /** @param timeout bound on one owner's answer: above the owners' own write and read-wait bounds */
+  Forwarder(String selfId, Peers peers, HttpClient http, Duration timeout) {
+    this.selfId = selfId;
+    this.peers = peers;
+    this.http = http;
+    this.timeout = timeout;
+  }
+
+  /** Requests this node has forwarded to an owner. */
+  long forwarded() {
+    return forwarded.get();
+  }
+
+  /** Forwards {@code ex} (its body already read: {@code body}, or null) to the first owner that takes it. */
+  void forward(HttpServerExchange ex, List<Member> owners, byte[] body) {
+    forwarded.incrementAndGet();
+    boolean write = !ex.getRequestMethod().equals(Methods.GET) && !ex.getRequestMethod().equals(Methods.HEAD);
+    Async.whenDone(ex, attempt(ex, peers.tryOrder(owners), 0, body, write), Forwarder::answer);
+  }
+
+  private record Answer(Member owner, HttpResponse<byte[]> response) {}
+
+  private CompletableFuture<Answer> attempt(HttpServerExchange ex, List<Member> order, int i, byte[] body,
+      boolean write) {
+    if (i >= order.size()) {
+      String detail = "no owner of this key could be reached from " + selfId + " (tried "
+          + order.stream().map(Member::id).toList() + ")";
+      return CompletableFuture.failedFuture(write
+          ? ApiException.writeNotApplied("no_owner", detail) : ApiException.unavailable("no_owner", detail));
+    }
+    Member owner = order.get(i);
+    HttpRequest request = request(ex, owner, body);
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .handle((response, failure) -> {
+          if (failure == null && response.statusCode() != 421) {
+            return CompletableFuture.completedFuture(new Answer(owner, response));
+          }
+          Throwable cause = failure == null ? null : Responses.unwrap(failure);
+          boolean nothingSent = failure == null || cause instanceof ConnectException;
+          if (cause instanceof ConnectException) {
+            peers.refused(owner);
+          }
+          if (nothingSent || !write) {
+            return attempt(ex, order, i + 1, body, write);
+          }
+          return CompletableFuture.<Answer>failedFuture(new UnknownForwardedWrite(owner, cause));
+        })
+        .thenCompose(f -> f);
+  }
+
+  private HttpRequest request(HttpServerExchange ex, Member owner, byte[] body) {
+    String query = ex.getQueryString();
+    URI uri = URI.create(owner.url() + ex.getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query));
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        .method(ex.getRequestMethod().toString(), body == null
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+        .header(HOP.toString(), selfId);
+    for (HeaderValues h : ex.getRequestHeaders()) {
+      if (PASSED_ON.contains(h.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT))) {
+        for (String v : h) {
+          b.header(h.getHeaderName().toString(), v);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static void answer(HttpServerExchange ex, Answer a) {
+    HttpResponse<byte[]> r = a.response();
+    ex.setStatusCode(r.statusCode());
+    r.headers().map().forEach((name, values) -> {
+      if (!name.startsWith(":") && !NOT_RETURNED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        ex.getResponseHeaders().putAll(new HttpString(name), values);
+      }
+    });
+    ex.getResponseHeaders().put(SERVED_BY, a.owner().id());
+    ex.getResponseSender().send(ByteBuffer.wrap(r.body()));
+  }
+
+  /** A forwarded write whose owner may have applied it: its connection failed after sending. */
+  static final class UnknownForwardedWrite extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownForwardedWrite(Member owner, Throwable cause) {
+      super("the write was forwarded to " + owner.id() + ", whose answer was lost (" + cause
+          + "); it may have been applied", cause);
+    }
+  }
+}

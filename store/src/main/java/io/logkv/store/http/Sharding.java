@@ -1,0 +1,74 @@
+package io.logkv.store.http;
+
+import io.logkv.store.shard.Member;
+import io.logkv.store.shard.Membership;
+import io.logkv.store.shard.Peers;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The HTTP side of sharded mode for the router: which keys this node serves itself, and the
+ * forwarder for the others. In full-copy mode ({@link #membership()} not sharded) nothing is
+ * forwarded.
+ */
+public final class Sharding {
+  private final Membership membership;
+  private final Peers peers;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final Forwarder forwarder;
+
+  /**
+   * @param http the client that talks to the other members
+   * @param timeout bound on a member's answer: above the write and read-wait timeouts
+   */
+  public Sharding(Membership membership, Peers peers, HttpClient http, Duration timeout) {
+    this.membership = membership;
+    this.peers = peers;
+    this.http = http;
+    this.timeout = timeout;
+    this.forwarder = new Forwarder(membership.self().map(Member::id).orElse("?"), peers, http, timeout);
+  }
+
+  public Membership membership() {
+    return membership;
+  }
+
+  /** Whether {@code partition}'s keys are served elsewhere. */
+  boolean forwards(int partition) {
+    return membership.sharded() && !membership.owns(partition);
+  }
+
+  List<Member> owners(int partition) {
+    return membership.owners(partition);
+  }
+
+  Forwarder forwarder() {
+    return forwarder;
+  }
+
+  ClusterRoutes routes(io.logkv.store.log.Reader reader) {
+    return new ClusterRoutes(membership, peers, reader, http, timeout);
+  }
+
+  /**
+   * Compares this node's member list, R and partition count with every other member that answers
+   * {@code GET /cluster}; throws, naming the member and both views, on a difference.
+   */
+  public void checkAgreement() {
+    String mine = ClusterRoutes.agreement(Responses.JSON.valueToTree(ClusterRoutes.document(membership, peers)));
+    peers.checkAgreement(mine, theirs -> {
+      try {
+        return ClusterRoutes.agreement(Responses.JSON.readTree(theirs));
+      } catch (java.io.IOException e) {
+        return "an unreadable /cluster document";
+      }
+    });
+  }
+
+  /** Requests this node forwarded to an owner, for /status and /metrics. */
+  public long forwarded() {
+    return forwarder.forwarded();
+  }
+}
