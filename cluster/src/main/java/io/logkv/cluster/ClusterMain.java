@@ -47,6 +47,14 @@ public final class ClusterMain implements Runnable {
         description = "First node's port; the others follow. Default: ${DEFAULT-VALUE}.")
     int nodePort;
 
+    @Option(names = "--replicas", defaultValue = "0",
+        description = "Sharded mode: how many nodes hold each partition (R); 0: every node a full copy. With --nodes 4 --replicas 2 the cluster holds about twice what one node can. Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
+    @Option(names = "--partitions",
+        description = "Partitions of the log topic when it is created. Default: 6, or 24 with --replicas (several per node spread the data evenly).")
+    Integer partitions;
+
     @Option(names = "--brokers", defaultValue = "3",
         description = "Kafka brokers, a KRaft quorum of combined broker+controllers; 3 survives the loss of one, 1 suits a small machine. Default: ${DEFAULT-VALUE}.")
     int brokers;
@@ -80,15 +88,21 @@ public final class ClusterMain implements Runnable {
         System.err.println("--nodes must be 1..64");
         return 2;
       }
+      if (replicas < 0 || (replicas > 0 && replicas > nodes)) {
+        System.err.println("--replicas must be 0 (full copy) or 1.." + nodes + " (the node count)");
+        return 2;
+      }
       if (brokers < 1 || brokers > 9) {
         System.err.println("--brokers must be 1..9");
         return 2;
       }
-      System.out.printf("starting %d Kafka broker(s) and %d node(s); data and logs in %s%n", brokers, nodes,
-          dataDir.toAbsolutePath());
+      System.out.printf("starting %d Kafka broker(s) and %d node(s)%s; data and logs in %s%n", brokers, nodes,
+          replicas > 0 && replicas < nodes ? ", sharded: each partition on " + replicas : "", dataDir.toAbsolutePath());
       LocalCluster cluster =
           LocalCluster.builder()
               .nodes(nodes)
+              .replicas(replicas)
+              .partitions(partitions != null ? partitions : replicas > 0 ? 24 : 6)
               .brokers(brokers)
               .dataDir(dataDir)
               .kafkaPort(kafkaPort)

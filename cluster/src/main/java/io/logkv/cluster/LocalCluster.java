@@ -4,6 +4,8 @@ import io.logkv.kafkalocal.FreePorts;
 import io.logkv.kafkalocal.KafkaBroker;
 import io.logkv.kafkalocal.KafkaCluster;
 import io.logkv.kafkalocal.TempDirs;
+import io.logkv.store.shard.Member;
+import io.logkv.store.shard.Membership;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
   private final KafkaCluster kafka;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final Nginx nginx;
+  private final Membership membership;
   private final java.util.Map<String, Restarts> restarts = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -55,21 +58,42 @@ public final class LocalCluster implements AutoCloseable {
         .configure(b.brokerConfig)
         .build();
     List<Integer> ports = new ArrayList<>();
+    List<Integer> nodePorts = new ArrayList<>();
     for (int i = 0; i < b.nodes; i++) {
-      int port = b.firstNodePort == 0 ? FreePorts.next() : b.firstNodePort + i;
+      nodePorts.add(b.firstNodePort == 0 ? FreePorts.next() : b.firstNodePort + i);
+    }
+    // Every node gets the member list: the cluster table, the status page and (with R below the
+    // node count) sharding need it; R 0 keeps every node a full copy.
+    List<Member> members = new ArrayList<>();
+    for (int i = 0; i < b.nodes; i++) {
+      members.add(new Member("n" + (i + 1), java.net.URI.create("http://127.0.0.1:" + nodePorts.get(i))));
+    }
+    String memberList = members.stream().map(Member::toString).collect(java.util.stream.Collectors.joining(","));
+    this.membership = Membership.of(members, "n1", b.replicas == 0 ? b.nodes : b.replicas, b.partitions);
+    List<String> clusterArgs = new ArrayList<>(List.of("--members", memberList, "--replicas",
+        Integer.toString(b.replicas), "--partitions", Integer.toString(b.partitions)));
+    clusterArgs.addAll(b.nodeArgs); // the caller's options last: they win
+    for (int i = 0; i < b.nodes; i++) {
+      int port = nodePorts.get(i);
       String id = "n" + (i + 1);
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
       nodes.add(new NodeProcess(id, port, bootstrap == null ? kafka.bootstrapServers() : bootstrap,
-          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, b.nodeArgs, b.nodeClassPath));
+          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, clusterArgs, b.nodeClassPath));
       ports.add(b.nginxUpstream == null ? port : b.nginxUpstream.applyAsInt(i, port));
     }
     if (b.superviseNodes) {
       nodes.forEach(n -> n.onUnexpectedExit(this::restartLater));
     }
     Optional<Path> nginxBinary = b.nginx == null ? Optional.empty() : Nginx.find(b.nginx);
+    Optional<Nginx.OwnerRouting> routing = b.nginxRouting && membership.sharded() && Nginx.njsModule().isPresent()
+        ? Optional.of(new Nginx.OwnerRouting(membership)) : Optional.empty();
+    if (b.nginxRouting && membership.sharded() && routing.isEmpty()) {
+      LOG.warn("nginx has no njs module ({}): it balances round robin and the nodes forward what they do not own;"
+          + " install libnginx-mod-http-js to route each key straight to an owner", Nginx.NJS_MODULE);
+    }
     this.nginx = nginxBinary
         .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, b.nginxReadTimeout,
-            dataDir.resolve("nginx"), logs))
+            dataDir.resolve("nginx"), logs, routing))
         .orElse(null);
     if (b.nginx != null && nginx == null) {
       LOG.warn(Nginx.installHint());
@@ -153,6 +177,11 @@ public final class LocalCluster implements AutoCloseable {
     return Optional.ofNullable(nginx);
   }
 
+  /** Who owns which partition (every node every partition unless {@link Builder#replicas} is set). */
+  public Membership membership() {
+    return membership;
+  }
+
   /** The balancer's URL, or the first node's when there is no nginx. */
   public String url() {
     return nginx != null ? nginx.url() : nodes.get(0).url();
@@ -190,6 +219,9 @@ public final class LocalCluster implements AutoCloseable {
   public static final class Builder {
     private int nodes = 3;
     private int brokers = 3;
+    private int replicas;
+    private int partitions = 6;
+    private boolean nginxRouting = true;
     private KafkaCluster.VoterAddress voterAddress;
     private java.util.function.IntBinaryOperator controllerAdvertised;
     private java.util.function.BiConsumer<Integer, KafkaBroker.Builder> brokerConfig = (i, kb) -> { };
@@ -295,6 +327,30 @@ public final class LocalCluster implements AutoCloseable {
 
     public Builder nodeJvmOptions(List<String> options) {
       this.nodeJvmOptions = List.copyOf(options);
+      return this;
+    }
+
+    /**
+     * Sharded mode: each partition held by {@code r} of the nodes ({@code --replicas}); 0 (the
+     * default) or at least the node count: every node a full copy.
+     */
+    public Builder replicas(int r) {
+      this.replicas = r;
+      return this;
+    }
+
+    /** The log topic's partitions when the nodes create it (default 6; more for sharding, e.g. 24). */
+    public Builder partitions(int n) {
+      this.partitions = n;
+      return this;
+    }
+
+    /**
+     * In sharded mode, whether nginx sends each key straight to an owner (when its njs module is
+     * installed; default true). Off, it balances round robin and the nodes forward.
+     */
+    public Builder nginxRouting(boolean route) {
+      this.nginxRouting = route;
       return this;
     }
 

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar).
  */
 public final class Nginx implements AutoCloseable {
+  /** Debian's njs module (libnginx-mod-http-js); the official nginx image has it at the same path. */
+  public static final Path NJS_MODULE = Path.of("/usr/lib/nginx/modules/ngx_http_js_module.so");
+  /** Round robin over the nodes, whatever the key. */
+  static final String NO_ROUTING = "    map $logkv_group $logkv_upstream { default $logkv_group; }";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
   private final Path binary;
   private final int port;
@@ -35,7 +39,8 @@ public final class Nginx implements AutoCloseable {
    * @param prefix nginx's working directory (pid file, temp files)
    * @param logDir where its error log and captured output go
    */
-  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir) {
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir,
+      Optional<OwnerRouting> routing) {
     this.binary = binary;
     this.port = port;
     this.prefix = prefix.toAbsolutePath();
@@ -53,9 +58,14 @@ public final class Nginx implements AutoCloseable {
     values.put("LOGKV_NGINX_READ_TIMEOUT", readTimeout.toMillis() + "ms");
     // Room for the three tries nginx makes, each bounded by the read timeout.
     values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout.toMillis()) + "ms");
+    values.put("LOGKV_NGINX_MODULES", routing.isPresent() ? "load_module " + NJS_MODULE + ";" : "");
+    values.put("LOGKV_NGINX_ROUTING", routing.map(r -> r.directives(this.prefix, upstreamPorts)).orElse(NO_ROUTING));
     try {
       Files.createDirectories(this.prefix);
       Files.createDirectories(logDir);
+      if (routing.isPresent()) {
+        Files.writeString(this.prefix.resolve("logkv-route.js"), routing.get().script(), StandardCharsets.UTF_8);
+      }
       Files.writeString(config, render(template(), values), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the nginx configuration to " + config, e);
@@ -66,6 +76,60 @@ public final class Nginx implements AutoCloseable {
         // As root, nginx's workers would run as "nobody" and could not reach a private temp dir.
         "-g", "daemon off;" + (isRoot() ? " user root;" : "")));
     this.process = ChildProcess.shellWatched("nginx", command, logDir.resolve("nginx.log"));
+  }
+
+  /** The njs module, where it is installed. */
+  public static Optional<Path> njsModule() {
+    return Files.isRegularFile(NJS_MODULE) ? Optional.of(NJS_MODULE) : Optional.empty();
+  }
+
+  /**
+   * Sharded mode with the njs module: each key goes straight to the first owner of its partition,
+   * and on to the node's other members (backups) when that owner fails. One copy of each upstream
+   * group per member, starting with that member.
+   */
+  public record OwnerRouting(io.logkv.store.shard.Membership membership) {
+
+    /** The script with the owner table filled in. */
+    String script() {
+      StringBuilder owners = new StringBuilder("[");
+      for (int p = 0; p < membership.partitions(); p++) {
+        owners.append(p == 0 ? "" : ",").append('[');
+        List<io.logkv.store.shard.Member> list = membership.owners(p);
+        for (int i = 0; i < list.size(); i++) {
+          owners.append(i == 0 ? "" : ",").append('"').append(list.get(i).id()).append('"');
+        }
+        owners.append(']');
+      }
+      owners.append(']');
+      try (InputStream in = Nginx.class.getResourceAsStream("/nginx/logkv-route.js")) {
+        String js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return js.replace("/*PARTITIONS*/0", Integer.toString(membership.partitions()))
+            .replace("/*OWNERS*/[]", owners.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The http-level directives: the script, $logkv_upstream, and the per-member upstreams. */
+    String directives(Path prefix, List<Integer> upstreamPorts) {
+      StringBuilder d = new StringBuilder();
+      d.append("    js_import logkv from ").append(prefix.resolve("logkv-route.js")).append(";\n");
+      d.append("    js_set $logkv_upstream logkv.upstream;\n");
+      List<io.logkv.store.shard.Member> members = membership.members();
+      for (String group : List.of("logkv_memory", "logkv_log")) {
+        for (int first = 0; first < members.size(); first++) {
+          d.append("    upstream ").append(group).append('_').append(members.get(first).id()).append(" {\n");
+          for (int i = 0; i < members.size(); i++) {
+            int m = (first + i) % members.size();
+            d.append("        server 127.0.0.1:").append(upstreamPorts.get(m))
+                .append(i == 0 ? " max_fails=1 fail_timeout=2s;" : " max_fails=1 fail_timeout=2s backup;").append('\n');
+          }
+          d.append("        keepalive 32;\n    }\n");
+        }
+      }
+      return d.toString().stripTrailing();
+    }
   }
 
   /**

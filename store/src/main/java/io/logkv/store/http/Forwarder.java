@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * unchanged (status, headers, body), with {@code X-Served-By} naming the owner that answered.
  *
  * <p>Owners are tried in order (ready ones first, one that just refused a connection last), never
- * this node. A refused connection, or a 421 (the member does not own the key either: member lists
- * being rolled out), moves on to the next owner: nothing was done. Any other failure after the
+ * this node. A refused connection, a 421 (the member does not own the key either: member lists
+ * being rolled out) or a 503 that says nothing was done (the owner is replaying, or refused the
+ * write as not applied; for a read, any 503) moves on to the next owner. Any other failure after the
  * request may have been sent ends the attempt: a read moves on (reads are safe to repeat), a write
  * answers 503 with outcome {@code unknown}, because the owner may have applied it. The forwarded
  * request carries {@link #HOP} so that it is never forwarded again, and the caller's
@@ -82,7 +83,7 @@ final class Forwarder {
     HttpRequest request = request(ex, owner, body);
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle((response, failure) -> {
-          if (failure == null && response.statusCode() != 421) {
+          if (failure == null && !nextOwnerInstead(response, write)) {
             return CompletableFuture.completedFuture(new Answer(owner, response));
           }
           Throwable cause = failure == null ? null : Responses.unwrap(failure);
@@ -96,6 +97,25 @@ final class Forwarder {
           return CompletableFuture.<Answer>failedFuture(new UnknownForwardedWrite(owner, cause));
         })
         .thenCompose(f -> f);
+  }
+
+  /**
+   * Whether another owner should be asked instead of passing this answer on: a 421 (it does not
+   * own the key), a 503 that says it is replaying or, for a write, that it certainly did not apply
+   * it; for a read, any 503 (reads may be repeated). A 503 of unknown outcome is passed on.
+   */
+  private static boolean nextOwnerInstead(HttpResponse<byte[]> response, boolean write) {
+    if (response.statusCode() == 421) {
+      return true;
+    }
+    if (response.statusCode() != 503) {
+      return false;
+    }
+    if (!write) {
+      return true;
+    }
+    String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+    return body.contains("\"not_ready\"") || body.contains("\"outcome\":\"not_applied\"");
   }
 
   private HttpRequest request(HttpServerExchange ex, Member owner, byte[] body) {
