@@ -177,7 +177,7 @@ public final class Node implements NodeState, AutoCloseable {
         config.writeTimeout().plus(config.readWaitTimeout().compareTo(config.writeTimeout()) > 0
             ? config.readWaitTimeout() : config.writeTimeout()).plusSeconds(1));
     status = new StatusDocument(config, topic, this, cache, positions, applier, probe, broker,
-        replicator, snapshots, sharding, ticker);
+        replicator, snapshots, sharding, metrics, ticker);
     NodeGauges.register(metrics, this::ready, cache, config.maxMemoryBytes(), topic, positions, applier, probe, broker,
         replicator, snapshots, sweep);
     HttpLimits limits = new HttpLimits(config.maxValueBytes(), config.requestTimeout().toMillis(),

@@ -12,6 +12,7 @@ import io.logkv.store.log.ReplayProgress;
 import io.logkv.store.log.Replicator;
 import io.logkv.store.log.StalenessProbe;
 import io.logkv.store.log.Ticker;
+import io.logkv.store.metrics.NodeMetrics;
 import io.logkv.store.shard.Member;
 import io.logkv.store.shard.Membership;
 import io.logkv.store.snapshot.Snapshots;
@@ -32,12 +33,13 @@ final class StatusDocument {
   private final Replicator replicator;
   private final Snapshots snapshots;
   private final Sharding sharding;
+  private final NodeMetrics metrics;
   private final Ticker ticker;
   private final long startedNanos;
 
   StatusDocument(NodeConfig config, LogTopic topic, NodeState state, Cache cache, AppliedPositions positions,
       Applier applier, StalenessProbe probe, BrokerContact broker, Replicator replicator, Snapshots snapshots,
-      Sharding sharding, Ticker ticker) {
+      Sharding sharding, NodeMetrics metrics, Ticker ticker) {
     this.config = config;
     this.topic = topic;
     this.state = state;
@@ -49,6 +51,7 @@ final class StatusDocument {
     this.replicator = replicator;
     this.snapshots = snapshots;
     this.sharding = sharding;
+    this.metrics = metrics;
     this.ticker = ticker;
     this.startedNanos = ticker.nanos();
   }
@@ -97,6 +100,7 @@ final class StatusDocument {
     replay.put("percent", Math.round(r.percent() * 10) / 10.0);
     s.put("replay", replay);
     s.put("snapshot", snapshots.status(applier.restoredEntries()));
+    s.put("requests", new java.util.TreeMap<>(metrics.requestTotals()));
     s.put("uptime_seconds", TimeUnit.NANOSECONDS.toSeconds(ticker.nanos() - startedNanos));
     if (applier.failure() != null) {
       s.put("failure", applier.failure().toString());

@@ -78,6 +78,69 @@ final class ClusterRoutes {
   }
 
   /**
+   * {@code GET /cluster/status}: every member's /status at once, for the status page: this node's
+   * own, and each other member's asked now (in parallel, each bounded by 1.5 s; a member that does
+   * not answer is listed as unreachable, with why). Without a member list, this node alone.
+   */
+  void status(HttpServerExchange ex, java.util.function.Supplier<Map<String, Object>> local) {
+    List<CompletableFuture<Map<String, Object>>> entries = new ArrayList<>();
+    String selfId = membership.self().map(Member::id).orElse(null);
+    if (membership.self().isEmpty()) {
+      entries.add(CompletableFuture.completedFuture(entry(null, null, local.get(), null)));
+    }
+    for (Member m : membership.members()) {
+      if (m.id().equals(selfId)) {
+        entries.add(CompletableFuture.completedFuture(entry(m.id(), m.url().toString(), local.get(), null)));
+        continue;
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(m.url().resolve("/status")).timeout(Duration.ofMillis(1500)).GET();
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      if (auth != null) {
+        b.header("Authorization", auth);
+      }
+      entries.add(http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+        if (failure != null) {
+          Throwable t = Responses.unwrap(failure);
+          String why = t instanceof java.net.ConnectException ? "not answering (connection refused)"
+              : t instanceof java.net.http.HttpTimeoutException ? "no answer within 1.5 s" : t.toString();
+          return entry(m.id(), m.url().toString(), null, why);
+        }
+        if (r.statusCode() != 200) {
+          return entry(m.id(), m.url().toString(), null, "answered " + r.statusCode());
+        }
+        try {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> status = Responses.JSON.readValue(r.body(), Map.class);
+          return entry(m.id(), m.url().toString(), status, null);
+        } catch (IOException e) {
+          return entry(m.id(), m.url().toString(), null, "its /status was not JSON");
+        }
+      }));
+    }
+    CompletableFuture<Map<String, Object>> all = CompletableFuture.allOf(entries.toArray(new CompletableFuture<?>[0]))
+        .thenApply(ignored -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("self", selfId != null ? selfId : local.get().get("node_id"));
+          body.put("members", entries.stream().map(CompletableFuture::join).toList());
+          body.put("cluster", membership.self().isPresent() ? document(membership, peers) : null);
+          return body;
+        });
+    Async.whenDone(ex, all, (x, body) -> Responses.json(x, 200, body));
+  }
+
+  private static Map<String, Object> entry(String id, String url, Map<String, Object> status, String error) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("id", id != null ? id : status.get("node_id"));
+    e.put("url", url);
+    e.put("reachable", status != null);
+    e.put("status", status);
+    if (error != null) {
+      e.put("error", error);
+    }
+    return e;
+  }
+
+  /**
    * What two members must agree on, in a comparable form: the member list (as a set), R and the
    * partition count; read from a /cluster document.
    */

@@ -31,9 +31,12 @@ public final class Router implements HttpHandler {
   private final Replicator writes;
   private final BodyReader bodies;
   private final NodeMetrics metrics;
+  private final Supplier<Map<String, Object>> status;
+  private final HttpHandler page;
 
   private Router(NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, ClusterRoutes cluster,
-      Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics) {
+      Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics,
+      Supplier<Map<String, Object>> status) {
     this.state = state;
     this.keys = keys;
     this.compat = compat;
@@ -43,6 +46,8 @@ public final class Router implements HttpHandler {
     this.writes = writes;
     this.bodies = bodies;
     this.metrics = metrics;
+    this.status = status;
+    this.page = StatusPage.handler();
   }
 
   @Override
@@ -131,6 +136,14 @@ public final class Router implements HttpHandler {
       } else {
         compat.delete(ex, key);
       }
+    } else if (path.equals("/") || path.startsWith("/ui/")) {
+      ex.putAttachment(ROUTE, "/ui");
+      allow(method, "GET", Methods.GET, Methods.HEAD);
+      try {
+        page.handleRequest(ex);
+      } catch (Exception e) {
+        throw new IllegalStateException("serving the status page failed", e);
+      }
     } else {
       admin(ex, path, method);
     }
@@ -145,6 +158,7 @@ public final class Router implements HttpHandler {
           case "/metrics" -> () -> admin.metrics(ex);
           case "/admin/digest" -> () -> admin.digest(ex);
           case "/cluster" -> () -> cluster.cluster(ex);
+          case "/cluster/status" -> () -> cluster.status(ex, status);
           default -> throw ApiException.notFound("no route " + ex.getRequestMethod() + " " + path);
         };
     ex.putAttachment(ROUTE, path);
@@ -216,6 +230,6 @@ public final class Router implements HttpHandler {
         bodies::refused);
     metrics.counter("logkv_forwarded_requests", "Requests for keys this node does not own, forwarded to an owner",
         sharding::forwarded);
-    return new Router(state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics);
+    return new Router(state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics, status);
   }
 }

@@ -45,6 +45,22 @@ public final class NodeMetrics {
     DataPoints p = dataPoints(route, status);
     p.count.inc();
     p.latency.observe(nanos / 1e9);
+    requestsTotal.increment();
+    if (status >= 500) {
+      serverErrors.increment();
+    } else if (status >= 400) {
+      clientErrors.increment();
+    }
+  }
+
+  private final java.util.concurrent.atomic.LongAdder requestsTotal = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder clientErrors = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder serverErrors = new java.util.concurrent.atomic.LongAdder();
+
+  /** Requests answered since start: all of them, 4xx and 5xx; for /status and the status page's rates. */
+  public java.util.Map<String, Long> requestTotals() {
+    return java.util.Map.of("total", requestsTotal.sum(), "client_errors", clientErrors.sum(),
+        "server_errors", serverErrors.sum());
   }
 
   /** A route and status's two series, looked up by label once and then kept: no lookup per request. */
