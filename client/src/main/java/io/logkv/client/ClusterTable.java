@@ -59,6 +59,15 @@ final class ClusterTable {
    *     partitioner other than murmur2, an owner that is not a member, an owner list per partition
    *     that does not match the partition count
    */
+  /**
+   * Whether the document says the cluster is not sharded ({@code "sharded": false}: a member list
+   * with every node a full copy). Documents without the field are read as sharded.
+   */
+  static boolean fullCopy(String body) {
+    Object sharded = Json.parseObject(body).get("sharded");
+    return Boolean.FALSE.equals(sharded);
+  }
+
   static ClusterTable parse(String body) {
     Map<String, Object> root = Json.parseObject(body);
     Map<String, URI> members = new LinkedHashMap<>();

@@ -45,7 +45,7 @@ class ClientIT {
 
   @BeforeAll
   void start() {
-    int firstPort = freePortsBelowTheEphemeralRange(4);
+    int firstPort = io.logkv.kafkalocal.FreePorts.nextBlock(4);
     // One broker: freezing it is how a test makes a write's outcome unknown (with three, the
     // others would take over, which DurabilityIT and the chaos suite prove).
     cluster = LocalCluster.builder().nodes(3).brokers(1)
@@ -224,25 +224,6 @@ class ClientIT {
    * and started again needs its port back, and nginx binds its port only once the nodes are ready:
    * a port from the ephemeral range may meanwhile be taken by an outgoing connection.
    */
-  private static int freePortsBelowTheEphemeralRange(int n) {
-    java.util.Random random = new java.util.Random();
-    for (int tries = 0; tries < 1000; tries++) {
-      int first = 20_000 + random.nextInt(12_000 - n);
-      boolean free = true;
-      for (int p = first; p < first + n && free; p++) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-          free = s.getLocalPort() == p;
-        } catch (java.io.IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return first;
-      }
-    }
-    throw new IllegalStateException("no " + n + " consecutive free ports between 20000 and 32000");
-  }
-
   private static LogkvClient client(List<URI> urls) {
     return LogkvClient.builder().baseUrls(urls).build();
   }

@@ -49,4 +49,13 @@ class ClusterTableTest {
   private static void refused(String body, String why) {
     assertThatThrownBy(() -> ClusterTable.parse(body)).isInstanceOf(JsonException.class).hasMessageContaining(why);
   }
+
+  @Test
+  void aDocumentThatSaysFullCopy_isNoTableToRouteBy() {
+    String doc = "{\"sharded\":false,\"members\":[{\"id\":\"n1\",\"url\":\"http://127.0.0.1:1\"}],"
+        + "\"replicas\":1,\"partitions\":1,\"partitioner\":\"murmur2\",\"owners\":[[\"n1\"]]}";
+    org.assertj.core.api.Assertions.assertThat(ClusterTable.fullCopy(doc)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ClusterTable.fullCopy(doc.replace("false", "true"))).isFalse();
+    org.assertj.core.api.Assertions.assertThat(ClusterTable.fullCopy(doc.replace("\"sharded\":false,", ""))).isFalse();
+  }
 }
