@@ -12,6 +12,14 @@ statuses = {}
 
 local threads = {}
 
+-- Requests are built once, in init, when they fit in 64 MiB (10,000 keys of 4 KiB do): wrk then
+-- spends its time sending, not formatting, and a run measures the server, not the script.
+local prebuilt
+
+local function build(i)
+  return wrk.format(method, prefix .. i, nil, body)
+end
+
 function setup(thread)
   table.insert(threads, thread)
 end
@@ -25,6 +33,12 @@ function init(args)
   if size > 0 then
     body = string.rep("v", size)
   end
+  if keys * (#(body or "") + #prefix + 128) <= 64 * 1024 * 1024 then
+    prebuilt = {}
+    for i = 0, keys - 1 do
+      prebuilt[i + 1] = build(i)
+    end
+  end
   if args[5] == "statuses" then
     response = function(status, headers, answer)
       statuses[status] = (statuses[status] or 0) + 1
@@ -33,9 +47,12 @@ function init(args)
 end
 
 function request()
-  local path = prefix .. (n % keys)
+  local i = n % keys
   n = n + 1
-  return wrk.format(method, path, nil, body)
+  if prebuilt then
+    return prebuilt[i + 1]
+  end
+  return build(i)
 end
 
 local function percentiles(latency)
