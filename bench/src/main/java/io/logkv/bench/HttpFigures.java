@@ -170,20 +170,29 @@ final class HttpFigures {
     Redis.Result set = redis == null ? null : redis(redis, "set-100B-1c", "SET", 1, 100, 5_000);
 
     String topic = "bench-end-to-end";
-    kafka.createTopic(topic);
     int records = (int) Math.max(1_000, 1_000 * measure.toSeconds());
     progress.accept("  Kafka EndToEndLatency, 100 B, acks=all: warm-up, then " + records + " records");
-    kafka.endToEndLatency("end-to-end-100B-warmup", topic, 200, 100);
-    KafkaTools.EndToEnd e2e = kafka.endToEndLatency("end-to-end-100B", topic, records, 100);
-    report.raw("kafka_end_to_end_latency", e2e);
-    progress.accept(f("  Kafka EndToEndLatency: avg %.3f ms, p50 %d ms, p99 %d ms, p99.9 %d ms (whole ms, rounded down)",
-        e2e.averageMs(), e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms()));
-
-    if (valid(p50, "<= 1.5x", put)) {
-      wholeMillis(p50, put.latencyMs("p50"), e2e.p50Ms(), e2e, 1.5, "<= 1.5x");
-      wholeMillis(p99, put.latencyMs("p99"), e2e.p99Ms(), e2e, 2.0, "<= 2x");
-    } else {
-      report.invalid(p99, put.problems(), "<= 2x");
+    KafkaTools.EndToEnd e2e;
+    try {
+      kafka.createTopic(topic);
+      kafka.endToEndLatency("end-to-end-100B-warmup", topic, 200, 100);
+      e2e = kafka.endToEndLatency("end-to-end-100B", topic, records, 100);
+    } catch (IllegalStateException e) {
+      String why = "Kafka EndToEndLatency failed: " + brief(e) + " (raw/kafka-end-to-end-100B*.txt)";
+      report.invalid(p50, why, "<= 1.5x");
+      report.invalid(p99, why, "<= 2x");
+      e2e = null;
+    }
+    if (e2e != null) {
+      report.raw("kafka_end_to_end_latency", e2e);
+      progress.accept(f("  Kafka EndToEndLatency: avg %.3f ms, p50 %d ms, p99 %d ms, p99.9 %d ms (whole ms, rounded down)",
+          e2e.averageMs(), e2e.p50Ms(), e2e.p99Ms(), e2e.p999Ms()));
+      if (valid(p50, "<= 1.5x", put)) {
+        wholeMillis(p50, put.latencyMs("p50"), e2e.p50Ms(), e2e, 1.5, "<= 1.5x");
+        wholeMillis(p99, put.latencyMs("p99"), e2e.p99Ms(), e2e, 2.0, "<= 2x");
+      } else {
+        report.invalid(p99, put.problems(), "<= 2x");
+      }
     }
     if (set == null) {
       report.notRun(rate, tools.missing(Tool.REDIS_SERVER, Tool.REDIS_BENCHMARK), "");
@@ -236,13 +245,20 @@ final class HttpFigures {
     }
 
     String topic = "bench-producer-performance";
-    kafka.createTopic(topic);
     long warm = quick ? 2_000 : 10_000;
     progress.accept("  Kafka ProducerPerformance, 4 KiB, acks=all: " + warm + " records to warm up and calibrate");
-    KafkaTools.ProducerPerf calibration = kafka.producerPerformance("producer-performance-4KiB-warmup", topic, warm, 4096, KEYS);
-    long records = Math.max(2_000, (long) (calibration.recordsPerSecond() * measure.toSeconds()));
-    progress.accept("  Kafka ProducerPerformance, 4 KiB, acks=all: " + records + " records");
-    KafkaTools.ProducerPerf perf = kafka.producerPerformance("producer-performance-4KiB", topic, records, 4096, KEYS);
+    KafkaTools.ProducerPerf perf;
+    try {
+      kafka.createTopic(topic);
+      KafkaTools.ProducerPerf calibration = kafka.producerPerformance("producer-performance-4KiB-warmup", topic, warm, 4096, KEYS);
+      long records = Math.max(2_000, (long) (calibration.recordsPerSecond() * measure.toSeconds()));
+      progress.accept("  Kafka ProducerPerformance, 4 KiB, acks=all: " + records + " records");
+      perf = kafka.producerPerformance("producer-performance-4KiB", topic, records, 4096, KEYS);
+    } catch (IllegalStateException e) {
+      report.invalid(vsKafka, "Kafka ProducerPerformance failed: " + brief(e) + " (raw/kafka-producer-performance-4KiB*.txt)",
+          ">= 0.25x");
+      return;
+    }
     report.raw("kafka_producer_performance", perf);
     progress.accept(f("  Kafka ProducerPerformance: %,.0f records/s, %.1f MB/s, p50 %d ms, p99 %d ms", perf.recordsPerSecond(),
         perf.mbPerSecond(), perf.p50Ms(), perf.p99Ms()));
@@ -325,6 +341,13 @@ final class HttpFigures {
       }
     }
     return true;
+  }
+
+  /** An exception's first line, for a table cell; the whole of it is in the console and the raw files. */
+  private String brief(Exception e) {
+    progress.accept("  " + e);
+    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replace('|', '/');
+    return first.length() > 200 ? first.substring(0, 200) + "..." : first;
   }
 
   private static String perSecond(Wrk.Result r, String what) {

@@ -1,7 +1,6 @@
 package io.logkv.bench;
 
 import io.logkv.kafkalocal.ChildProcess;
-import io.logkv.store.log.LogTopic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,18 +8,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Kafka's own performance tools from the kafka-tools artifact, the limits of the log under logkv:
  * {@code EndToEndLatency} (produce one record, wait for the ack, consume it, repeat) and {@code
  * ProducerPerformance} (produce as fast as the broker acknowledges). Each runs as a child JVM on
- * this JVM's class path, so its CPU is its own, against a topic of its own created with the
- * settings of logkv's topic, with the producer settings logkv's node uses.
+ * this JVM's class path, so its CPU is its own, against a compacted topic of its own, with the
+ * producer settings logkv's node uses. A tool that fails, or reports failed sends, is an
+ * exception: its figures would be wrong.
  */
 final class KafkaTools {
   private static final Pattern AVERAGE = Pattern.compile("Avg latency: ([0-9.]+) ms");
@@ -61,10 +68,27 @@ final class KafkaTools {
     }
   }
 
-  /** Creates {@code topic} as a logkv node creates its own: compacted, 6 partitions, CreateTime, write fence. */
+  /**
+   * Creates {@code topic} as a node creates its own (compacted, 6 partitions, the broker's
+   * replication) but without the node's write fence (message.timestamp.before.max.ms): the fence
+   * would reject records that ProducerPerformance, unthrottled, leaves in its buffer longer than
+   * that, and the baseline would be a count of failures.
+   */
   void createTopic(String topic) {
+    NewTopic t = new NewTopic(topic, Optional.of(6), Optional.empty()).configs(Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(8 << 20)));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      LogTopic.ensure(admin, topic, 6, 8 << 20, 5_000, 30_000);
+      admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("could not create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not create topic " + topic + ": the broker did not answer within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
     }
   }
 
