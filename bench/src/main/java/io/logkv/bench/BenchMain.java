@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     },
     description = {
       "End-to-end benchmarks of logkv on this machine. `report` runs them all (and the JMH benchmarks)",
-      "and writes results/bench/REPORT.md with every figure beside its ceiling from the same run."
+      "and writes results/bench/REPORT.md with every figure beside its peer (Redis, Kafka's own tools)",
+      "or ceiling (nginx) measured in the same run; wrk, nginx and Redis come from the machine."
     })
 public final class BenchMain implements Runnable {
 
@@ -102,11 +103,13 @@ public final class BenchMain implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      Path nginxBinary = ToolFinder.forThisMachine().find(Tool.NGINX)
+          .orElseThrow(() -> new IllegalStateException(Tool.notRun(List.of(Tool.NGINX))));
       Path dir = TempDirs.create("logkv-ceiling");
-      try (FixedReplyNginx nginx = new FixedReplyNginx(dir, 100).start()) {
+      try (FixedReplyNginx nginx = new FixedReplyNginx(nginxBinary, dir, 100).start()) {
         HttpBench.fill(url, 1000, 100);
         LoadOptions o = options;
-        LoadResult ceiling = HttpBench.measure("http://127.0.0.1:" + nginx.port(), Workload.fixedGet("/fixed"),
+        LoadResult ceiling = HttpBench.measure(nginx.url(), Workload.fixedGet("/fixed"),
             o.connections, o.rate, Duration.ofSeconds(o.warmupSeconds), Duration.ofSeconds(o.seconds));
         LoadResult node = HttpBench.measure(url, new Workload("/keys/k", 1000, 100, 100, 0), o.connections, o.rate,
             Duration.ofSeconds(o.warmupSeconds), Duration.ofSeconds(o.seconds));

@@ -1,6 +1,7 @@
 package io.logkv.bench;
 
 import io.logkv.cluster.LocalCluster;
+import io.logkv.kafkalocal.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +19,13 @@ final class Clusters {
   static LocalCluster.Builder builder() {
     LocalCluster.Builder b = LocalCluster.builder();
     return Files.isRegularFile(STORE_JAR) ? b.nodeJar(STORE_JAR) : b;
+  }
+
+  /** The class path a node runs on: the production jar (with ParentWatch), or null for this JVM's own. */
+  static String nodeClassPath() {
+    return Files.isRegularFile(STORE_JAR)
+        ? STORE_JAR.toAbsolutePath() + java.io.File.pathSeparator + ChildProcess.parentWatchLocation()
+        : null;
   }
 
   static String nodeRuntime() {

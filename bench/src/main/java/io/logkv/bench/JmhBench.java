@@ -30,9 +30,9 @@ final class JmhBench {
         // Two forks and five iterations: on a shared 2-core VM one fork's figure can be 40% off.
         .forks(quick ? 1 : 2)
         .warmupIterations(quick ? 1 : 2)
-        .warmupTime(TimeValue.seconds(1))
-        .measurementIterations(quick ? 2 : 5)
-        .measurementTime(TimeValue.seconds(1))
+        .warmupTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
+        .measurementIterations(quick ? 1 : 5)
+        .measurementTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
         .resultFormat(ResultFormatType.JSON)
         .result(jsonOut.toString())
         .build();
