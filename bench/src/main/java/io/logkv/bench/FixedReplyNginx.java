@@ -59,7 +59,9 @@ final class FixedReplyNginx implements AutoCloseable {
         "LOGKV_NGINX_SERVERS", "        server 127.0.0.1:" + port + " max_fails=1 fail_timeout=2s;",
         "LOGKV_NGINX_MAX_BODY", "8m",
         "LOGKV_NGINX_READ_TIMEOUT", "6000ms",
-        "LOGKV_NGINX_RETRY_WINDOW", "18000ms");
+        "LOGKV_NGINX_RETRY_WINDOW", "18000ms",
+        "LOGKV_NGINX_MODULES", "",
+        "LOGKV_NGINX_ROUTING", "    map $logkv_group $logkv_upstream { default $logkv_group; }");
     try {
       Files.createDirectories(fixedDir);
       Files.createDirectories(proxyDir);

@@ -3,6 +3,7 @@ package io.logkv.bench;
 import io.logkv.bench.load.HttpLoad;
 import io.logkv.bench.load.LoadResult;
 import io.logkv.bench.load.Workload;
+import io.logkv.client.LogkvClient;
 import io.logkv.cluster.NodeProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -10,8 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /** One load measurement: a warm-up run that is thrown away, then the measured run. */
@@ -38,18 +42,34 @@ final class HttpBench {
   }
 
   /**
-   * Writes every key of the workload's key space once (closed model, bounded), so that GETs find
-   * values. Request n writes key(n), and n from 0 to keys-1 visits every key exactly once.
+   * Writes every key of the workload's key space once ({@code /keys/k0} to {@code k<keys-1>}), so
+   * that GETs find values. It goes through the client library, 16 writes in flight: a write the
+   * node refused before the log (503 not_applied, e.g. while a broker's follower catches up on a
+   * loaded machine) is made again, as any client would; a write whose outcome is unknown fails the
+   * fill.
    */
-  static LoadResult fill(String url, int keys, int valueBytes) {
-    URI u = URI.create(url);
-    Workload puts = new Workload("/keys/k", keys, valueBytes, 0, 100);
-    LoadResult r = new HttpLoad(u.getHost(), u.getPort(), 16, puts).closed(Duration.ofMinutes(5).toNanos(), keys);
-    if (r.failures() > 0 || r.requests() < keys) {
-      throw new IllegalStateException("filling " + keys + " keys at " + url + " failed: " + r.requests() + " requests, "
-          + r.failures() + " failures " + r.statuses());
+  static void fill(String url, int keys, int valueBytes) {
+    byte[] value = new byte[valueBytes];
+    Arrays.fill(value, (byte) 'v');
+    int inFlight = 16;
+    Semaphore slots = new Semaphore(inFlight);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (LogkvClient client = LogkvClient.builder().baseUrls(url).retryBudget(Duration.ofSeconds(30)).build()) {
+      for (int i = 0; i < keys && failure.get() == null; i++) {
+        slots.acquireUninterruptibly();
+        client.putAsync("k" + i, value).whenComplete((written, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+          slots.release();
+        });
+      }
+      slots.acquireUninterruptibly(inFlight);
     }
-    return r;
+    if (failure.get() != null) {
+      throw new IllegalStateException("filling " + keys + " keys at " + url + " failed: " + failure.get().getMessage(),
+          failure.get());
+    }
   }
 
   /** Waits until every node holds {@code keys} keys (per its /status); fails after {@code timeout}. */

@@ -43,6 +43,9 @@ final class HttpFigures {
   private final Duration measure;
   private final Consumer<String> progress;
   private final Map<String, TreeMap<Double, Double>> curves = new LinkedHashMap<>();
+  /** The one-node PUT figures on the default three brokers (RF 3), for the RF 1 comparison. */
+  private Wrk.Result putManyRf3;
+  private Wrk.Result putOneRf3;
 
   HttpFigures(Report report, ToolFinder tools, Path out, boolean quick, Duration warmup, Duration measure,
       Consumer<String> progress) {
@@ -70,6 +73,8 @@ final class HttpFigures {
       oneNode(wrk, ceiling, redis, nginx, tmp);
       progress.accept("three nodes behind nginx");
       threeNodes(wrk, ceiling, nginx);
+      progress.accept("what replication costs: the same node on one broker (replication factor 1)");
+      replicationCost(wrk);
     } finally {
       TempDirs.deleteRecursively(tmp);
     }
@@ -82,7 +87,7 @@ final class HttpFigures {
         .nodeJvmOptions(NODE_JVM).nodeArgs(NODE_ARGS).build().start()) {
       String node = cluster.node(0).url();
       HttpBench.fill(node, KEYS, 100);
-      KafkaTools kafka = new KafkaTools(cluster.broker().bootstrapServers(), rawDir);
+      KafkaTools kafka = new KafkaTools(cluster.kafka().bootstrapServers(), rawDir);
 
       throughput(wrk, ceiling, redis, node);
       putOneConnection(wrk, redis, kafka, node);
@@ -91,7 +96,7 @@ final class HttpFigures {
 
       progress.accept("node start to ready, nothing to replay");
       int runs = quick ? 3 : 5;
-      StartBench.Result start = StartBench.measure(cluster.broker().bootstrapServers(), runs, tmp.resolve("start"),
+      StartBench.Result start = StartBench.measure(cluster.kafka().bootstrapServers(), runs, tmp.resolve("start"),
           m -> progress.accept("  " + m));
       report.raw("start_to_ready", start);
       report.add(new Report.Row(f("node process start to ready, 0 records to replay (median of %d)", runs),
@@ -121,6 +126,7 @@ final class HttpFigures {
     Wrk.Result fixedAgain = ceiling == null ? null
         : wrk(wrk, "nginx-fixed-200-again", Wrk.Load.get(ceiling.url(), "/keys/k", KEYS, 64));
     Wrk.Result put = wrk(wrk, "put-100B-64c", Wrk.Load.put(node, "/keys/k", KEYS, 100, 64));
+    putManyRf3 = put;
     curves.put("logkv GET, one node, 64 conns (wrk)", get.curve());
 
     if (ceiling == null) {
@@ -154,6 +160,38 @@ final class HttpFigures {
     }
   }
 
+  /**
+   * What an acknowledged write pays for surviving a broker's loss: the one-node PUT figures of
+   * the default cluster (three brokers, replication factor 3, min.insync.replicas 2) beside the
+   * same node on one broker (replication factor 1), in the same run.
+   */
+  private void replicationCost(Wrk wrk) throws Exception {
+    String many = "PUT 100 B acked, one node, 64 connections: replication factor 3 (3 brokers) against 1 (1 broker)";
+    String one = "PUT 100 B, one connection, p99: replication factor 3 against 1";
+    if (wrk == null) {
+      report.notRun(many, tools.missing(Tool.WRK), "");
+      report.notRun(one, tools.missing(Tool.WRK), "");
+      return;
+    }
+    try (LocalCluster cluster = Clusters.builder().nodes(1).brokers(1).nginx(null)
+        .nodeJvmOptions(NODE_JVM).nodeArgs(NODE_ARGS).build().start()) {
+      String node = cluster.node(0).url();
+      HttpBench.fill(node, KEYS, 100);
+      Wrk.Result putMany = wrk(wrk, "put-100B-64c-rf1", Wrk.Load.put(node, "/keys/k", KEYS, 100, 64));
+      Wrk.Result putOne = wrk(wrk, "put-100B-1c-rf1", Wrk.Load.put(node, "/keys/k", KEYS, 100, 1));
+      if (putManyRf3 != null && valid(many, "", putManyRf3, putMany)) {
+        report.add(new Report.Row(many, perSecond(putManyRf3, "writes") + " with RF 3",
+            perSecond(putMany, "writes") + " with RF 1",
+            f("%.2fx", putManyRf3.requestsPerSecond() / putMany.requestsPerSecond()), "(the cost, measured)", ""));
+      }
+      if (putOneRf3 != null && valid(one, "", putOneRf3, putOne)) {
+        report.add(new Report.Row(one, f("%.2f ms with RF 3 (p50 %.2f)", putOneRf3.latencyMs("p99"), putOneRf3.latencyMs("p50")),
+            f("%.2f ms with RF 1 (p50 %.2f)", putOne.latencyMs("p99"), putOne.latencyMs("p50")),
+            f("%.2fx", putOneRf3.latencyMs("p99") / putOne.latencyMs("p99")), "(the cost, measured)", ""));
+      }
+    }
+  }
+
   /** PUT 100 B on one connection: latency against Kafka's EndToEndLatency; rate beside Redis SET on one client. */
   private void putOneConnection(Wrk wrk, Redis redis, KafkaTools kafka, String node) {
     String p50 = "PUT 100 B, one connection, p50 (wrk --latency), against Kafka EndToEndLatency p50";
@@ -166,6 +204,7 @@ final class HttpFigures {
       return;
     }
     Wrk.Result put = wrk(wrk, "put-100B-1c", Wrk.Load.put(node, "/keys/k", KEYS, 100, 1));
+    putOneRf3 = put;
     curves.put("logkv PUT, one connection (wrk)", put.curve());
     Redis.Result set = redis == null ? null : redis(redis, "set-100B-1c", "SET", 1, 100, 5_000);
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -26,7 +27,13 @@ class ReportCommandIT {
       "PUT 100 B at a constant 10k/s, one node, 64 connections: p99 from due time (logkv client)",
       "node process start to ready, 0 records to replay");
 
+  /**
+   * About five minutes on a 2-core machine: behind a flag, so that mvn verify stays short. Run it
+   * with {@code mvn -pl bench -am verify -Dit.test=ReportCommandIT -Dlogkv.bench.quickReport=true}.
+   */
   @Test
+  @EnabledIfSystemProperty(named = "logkv.bench.quickReport", matches = "true",
+      disabledReason = "the whole --quick report takes ~5 minutes: -Dlogkv.bench.quickReport=true runs it")
   @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void quickReport_fromThePackagedJar_runsEverySection_andGivesEveryFigureItsRow(@TempDir Path out) throws Exception {
     Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
