@@ -1,5 +1,6 @@
 package io.logkv.cluster;
 
+import io.logkv.cluster.tls.TlsFiles;
 import io.logkv.kafkalocal.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,26 +19,32 @@ import java.util.regex.Pattern;
 
 /**
  * nginx from the machine, run in the foreground as a child process with a configuration rendered
- * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar).
+ * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar) and its
+ * {@link NginxSettings}: plain HTTP or HTTPS, timeouts, and the per-client rate limit.
  */
 public final class Nginx implements AutoCloseable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
   private final Path binary;
   private final int port;
+  private final NginxSettings settings;
   private final Path prefix;
   private final Path config;
   private final ChildProcess process;
 
+  /** nginx with the default settings but for {@code readTimeout}. */
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir) {
+    this(binary, port, upstreamPorts, NginxSettings.defaults().withReadTimeout(readTimeout), prefix, logDir);
+  }
+
   /**
    * @param upstreamPorts the nodes' ports on 127.0.0.1
-   * @param readTimeout how long nginx waits for a node's answer before trying the next node;
-   *     keep it above the nodes' --write-timeout and --read-wait-timeout
    * @param prefix nginx's working directory (pid file, temp files)
    * @param logDir where its error log and captured output go
    */
-  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir) {
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, NginxSettings settings, Path prefix, Path logDir) {
     this.binary = binary;
     this.port = port;
+    this.settings = settings;
     this.prefix = prefix.toAbsolutePath();
     this.config = this.prefix.resolve("nginx.conf");
     Map<String, String> values = new LinkedHashMap<>();
@@ -49,10 +56,18 @@ public final class Nginx implements AutoCloseable {
       servers.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
     }
     values.put("LOGKV_NGINX_SERVERS", servers.toString().stripTrailing());
-    values.put("LOGKV_NGINX_MAX_BODY", "8m");
-    values.put("LOGKV_NGINX_READ_TIMEOUT", readTimeout.toMillis() + "ms");
+    values.put("LOGKV_NGINX_MAX_BODY", settings.maxBody());
+    values.put("LOGKV_NGINX_READ_TIMEOUT", settings.readTimeout().toMillis() + "ms");
     // Room for the three tries nginx makes, each bounded by the read timeout.
-    values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout.toMillis()) + "ms");
+    values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * settings.readTimeout().toMillis()) + "ms");
+    values.put("LOGKV_NGINX_CLIENT_TIMEOUT", settings.clientTimeout().toMillis() + "ms");
+    values.put("LOGKV_NGINX_IDLE_TIMEOUT", settings.idleTimeout().toMillis() + "ms");
+    values.putAll(tlsValues(settings.tls()));
+    NginxSettings.RateLimit limit = settings.rateLimit();
+    values.put("LOGKV_NGINX_RATE", limit.perSecond() + "r/s");
+    values.put("LOGKV_NGINX_RATE_BURST", Integer.toString(limit.burst()));
+    values.put("LOGKV_NGINX_RATE_EXEMPT_GEO", limit.exempt().stream().map(a -> "        " + a + "  1;")
+        .collect(java.util.stream.Collectors.joining("\n")));
     try {
       Files.createDirectories(this.prefix);
       Files.createDirectories(logDir);
@@ -66,6 +81,24 @@ public final class Nginx implements AutoCloseable {
         // As root, nginx's workers would run as "nobody" and could not reach a private temp dir.
         "-g", "daemon off;" + (isRoot() ? " user root;" : "")));
     this.process = ChildProcess.shellWatched("nginx", command, logDir.resolve("nginx.log"));
+  }
+
+  /**
+   * The template's TLS values: {@code LOGKV_NGINX_SSL} (the listen parameter) and {@code
+   * LOGKV_NGINX_TLS} (the certificate lines). nginx/docker-entrypoint.sh derives the same from
+   * {@code LOGKV_NGINX_TLS_CERT} and {@code LOGKV_NGINX_TLS_KEY}.
+   */
+  static Map<String, String> tlsValues(Optional<TlsFiles> tls) {
+    if (tls.isEmpty()) {
+      return Map.of("LOGKV_NGINX_SSL", "", "LOGKV_NGINX_TLS", "        # plain HTTP: no certificate given");
+    }
+    return Map.of("LOGKV_NGINX_SSL", " ssl", "LOGKV_NGINX_TLS",
+        "        ssl_certificate      " + quoted(tls.get().certificate()) + ";\n"
+            + "        ssl_certificate_key  " + quoted(tls.get().key()) + ";");
+  }
+
+  private static String quoted(Path p) {
+    return '"' + p.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /**
@@ -150,7 +183,15 @@ public final class Nginx implements AutoCloseable {
   }
 
   public boolean answers() {
+    if (settings.tls().isPresent()) {
+      return HttpProbe.answers200OverTls(url() + "/nginx-health", settings.tls().get().certificate());
+    }
     return HttpProbe.answers200(url() + "/nginx-health");
+  }
+
+  /** The settings it was rendered with. */
+  public NginxSettings settings() {
+    return settings;
   }
 
 
@@ -158,8 +199,9 @@ public final class Nginx implements AutoCloseable {
     return port;
   }
 
+  /** {@code https://127.0.0.1:port} with a certificate, else {@code http://}. */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (settings.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   public Path config() {
