@@ -56,7 +56,8 @@ class FrontDoorIT {
         .build().start();
     plain = cluster.nginx().orElseThrow(() -> new AssertionError("nginx must be installed for this test"));
     tls = LocalCertificates.ensure(cluster.dataDir().resolve("tls"));
-    https = extraNginx("nginx-https", plain.settings().withTls(tls));
+    // Served as a user's own certificate would be (no CA known to nginx's side); clients trust the CA.
+    https = extraNginx("nginx-https", plain.settings().withTls(TlsFiles.userProvided(tls.certificate(), tls.key())));
     // Only 127.0.0.2 is exempt: requests from 127.0.0.1 count.
     limited = extraNginx("nginx-limited", plain.settings().withRateLimit(new RateLimit(1, 3, List.of("127.0.0.2/32"))));
   }
