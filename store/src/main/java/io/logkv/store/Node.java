@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements NodeState, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** How often the auth file is checked for changes. */
+  private static final java.time.Duration TOKEN_FILE_CHECK = java.time.Duration.ofSeconds(1);
 
   private final NodeConfig config;
   private final InstantSource clock;
@@ -223,9 +225,6 @@ public final class Node implements NodeState, AutoCloseable {
       }
     }
   }
-
-  /** How often the auth file is checked for changes. */
-  private static final java.time.Duration TOKEN_FILE_CHECK = java.time.Duration.ofSeconds(1);
 
   private static ScheduledExecutorService daemonScheduler(String threadName) {
     return Executors.newSingleThreadScheduledExecutor(r -> {

@@ -127,6 +127,9 @@ class AuthIT {
     }
     HttpResponse<String> basic = Http.send(request("GET", "/keys/seeded", null).header("Authorization", "Basic YTpi"));
     assertError(basic, 401, "unauthorized", "Basic credentials");
+    HttpResponse<String> twice = Http.send(request("GET", "/keys/seeded", null)
+        .header("Authorization", "Bearer " + WRITER).header("Authorization", "Bearer " + READER));
+    assertError(twice, 401, "unauthorized", "two Authorization headers");
     // An unknown path is closed too (it needs admin, and only then says 404).
     assertError(call("GET", "/no-such-route", null, READER), 403, "forbidden", "unknown route");
     assertError(call("GET", "/no-such-route", null, ADMIN), 404, "not_found", "unknown route, admin");

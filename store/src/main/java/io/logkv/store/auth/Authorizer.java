@@ -18,9 +18,9 @@ public interface Authorizer {
 
   /** A verdict and, for a known token, its roles (for the 403's message). */
   record Decision(Verdict verdict, Set<Role> held) {
-    static final Decision ALLOWED = new Decision(Verdict.ALLOWED, Set.of());
-    static final Decision NO_TOKEN = new Decision(Verdict.NO_TOKEN, Set.of());
-    static final Decision UNKNOWN_TOKEN = new Decision(Verdict.UNKNOWN_TOKEN, Set.of());
+    public static final Decision ALLOWED = new Decision(Verdict.ALLOWED, Set.of());
+    public static final Decision NO_TOKEN = new Decision(Verdict.NO_TOKEN, Set.of());
+    public static final Decision UNKNOWN_TOKEN = new Decision(Verdict.UNKNOWN_TOKEN, Set.of());
 
     public boolean allowed() {
       return verdict == Verdict.ALLOWED;

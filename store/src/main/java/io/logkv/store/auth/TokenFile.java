@@ -3,6 +3,7 @@ package io.logkv.store.auth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,8 @@ public final class TokenFile implements Supplier<TokenTable> {
   /** Digest of the bytes last read, parsed or not: each change is parsed (and logged) once. */
   private byte[] lastSeen;
   private String lastProblem;
-  private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong rejected = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong reloads = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
 
   private TokenFile(Path path, TokenTable table, byte[] digest) {
     this.path = path;
@@ -145,7 +147,7 @@ public final class TokenFile implements Supplier<TokenTable> {
   }
 
   private static String describe(IOException e) {
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+    return e instanceof NoSuchFileException ? "no such file" : e.toString();
   }
 
   private static TokenTable parse(byte[] bytes) {

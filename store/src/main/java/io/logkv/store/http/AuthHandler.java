@@ -56,8 +56,9 @@ public final class AuthHandler implements HttpHandler {
     }
     Role role = needed.get();
     var headers = ex.getRequestHeaders();
+    // Two Authorization headers are refused rather than one of them picked.
     Decision d = headers.count(Headers.AUTHORIZATION) > 1
-        ? new Decision(Authorizer.Verdict.UNKNOWN_TOKEN, java.util.Set.of())
+        ? Decision.UNKNOWN_TOKEN
         : authorizer.check(headers.getFirst(Headers.AUTHORIZATION), role);
     if (d.allowed()) {
       next.handleRequest(ex);
