@@ -1,9 +1,10 @@
-// Sends a request for a key straight to an owner of the key's partition (sharded mode): the same
+// Sends a request for a key straight to the owners of the key's partition (sharded mode): the same
 // partition function as the nodes (Kafka's murmur2 of the key's UTF-8 bytes, made positive,
-// modulo the partition count) and the owner table the launcher rendered below. Anything it cannot
-// place (not a key route, a malformed or non-ASCII path) goes round robin: the nodes forward.
+// modulo the partition count) and, per partition, the upstream group of its owners that the
+// launcher rendered below. Anything it cannot place (not a key route, a malformed or non-ASCII
+// path) goes round robin over every node: the nodes forward.
 var PARTITIONS = /*PARTITIONS*/0;
-var OWNERS = /*OWNERS*/[];
+var OWNER_GROUPS = /*OWNER_GROUPS*/[];
 
 function murmur2(bytes) {
     var m = 0x5bd1e995;
@@ -78,7 +79,7 @@ function upstream(r) {
         return group;
     }
     var p = (murmur2(bytes) & 0x7fffffff) % PARTITIONS;
-    return group + '_' + OWNERS[p][0];
+    return group + '_owners' + OWNER_GROUPS[p];
 }
 
 export default { upstream, murmur2 };

@@ -4,6 +4,9 @@
 'use strict';
 
 const REFRESH_MS = 1000;
+// A cluster started with --auth-file answers this page's data only with a read token. The token
+// typed into the form is kept for this browser tab only (sessionStorage) and sent as a bearer.
+const TOKEN_KEY = 'logkv-token';
 const previous = {}; // node id -> {at, requests}
 
 function human(bytes) {
@@ -147,9 +150,31 @@ function drawOwners(data) {
   });
 }
 
+function askForToken(status) {
+  const form = document.getElementById('token-form');
+  form.hidden = false;
+  document.getElementById('token-error').textContent = sessionStorage.getItem(TOKEN_KEY)
+    ? (status === 403 ? 'this token lacks the read role' : 'this token is not known to the cluster') : '';
+}
+
+document.getElementById('token-form').addEventListener('submit', e => {
+  e.preventDefault();
+  const input = document.getElementById('token');
+  sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  input.value = '';
+});
+
 async function refresh() {
   try {
-    const r = await fetch('/cluster/status', {cache: 'no-store'});
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const headers = token ? {Authorization: 'Bearer ' + token} : {};
+    const r = await fetch('/cluster/status', {cache: 'no-store', headers});
+    if (r.status === 401 || r.status === 403) {
+      askForToken(r.status);
+      document.getElementById('refreshed').textContent = 'this cluster asks for a token with the read role';
+      return;
+    }
+    document.getElementById('token-form').hidden = true;
     if (!r.ok) throw new Error('HTTP ' + r.status);
     drawNodes(await r.json());
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();

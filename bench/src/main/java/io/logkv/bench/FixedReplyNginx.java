@@ -1,19 +1,15 @@
 package io.logkv.bench;
 
-import io.logkv.cluster.HttpProbe;
+import io.logkv.cluster.Nginx;
+import io.logkv.cluster.NginxSettings;
 import io.logkv.kafkalocal.ChildProcess;
 import io.logkv.kafkalocal.FreePorts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The HTTP ceilings of this machine, two nginx processes: one answering every request with a
@@ -23,13 +19,10 @@ import java.util.regex.Pattern;
  * than nginx proxying to nginx doing nothing).
  */
 final class FixedReplyNginx implements AutoCloseable {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
-  private static final String TEMPLATE = "/nginx/logkv.conf.template";
-
   private final int port = FreePorts.next();
   private final int proxyPort = FreePorts.next();
   private final ChildProcess fixed;
-  private final ChildProcess proxy;
+  private final Nginx proxy;
 
   FixedReplyNginx(Path nginx, Path dir, int bodyBytes) {
     Path fixedDir = dir.resolve("fixed").toAbsolutePath();
@@ -50,28 +43,17 @@ final class FixedReplyNginx implements AutoCloseable {
           }
         }
         """.formatted(fixedDir, port, "x".repeat(bodyBytes));
-    // As the cluster launcher renders it for its nodes (io.logkv.cluster.Nginx), with this
-    // machine's fixed reply as the only node.
-    Map<String, String> values = Map.of(
-        "LOGKV_NGINX_PREFIX", proxyDir.toString(),
-        "LOGKV_NGINX_LOG_DIR", proxyDir.toString(),
-        "LOGKV_NGINX_LISTEN", "127.0.0.1:" + proxyPort,
-        "LOGKV_NGINX_SERVERS", "        server 127.0.0.1:" + port + " max_fails=1 fail_timeout=2s;",
-        "LOGKV_NGINX_MAX_BODY", "8m",
-        "LOGKV_NGINX_READ_TIMEOUT", "6000ms",
-        "LOGKV_NGINX_RETRY_WINDOW", "18000ms",
-        "LOGKV_NGINX_MODULES", "",
-        "LOGKV_NGINX_ROUTING", "    map $logkv_group $logkv_upstream { default $logkv_group; }");
     try {
       Files.createDirectories(fixedDir);
       Files.createDirectories(proxyDir);
       Files.writeString(fixedDir.resolve("nginx.conf"), conf);
-      Files.writeString(proxyDir.resolve("nginx.conf"), render(template(), values));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     fixed = process("nginx-fixed", nginx, fixedDir);
-    proxy = process("nginx-proxy", nginx, proxyDir);
+    // As the cluster launcher runs it in front of its nodes, with this machine's fixed reply as
+    // the only node.
+    proxy = new Nginx(nginx, proxyPort, List.of(port), NginxSettings.defaults(), proxyDir, proxyDir);
   }
 
   private static ChildProcess process(String name, Path nginx, Path dir) {
@@ -85,9 +67,7 @@ final class FixedReplyNginx implements AutoCloseable {
   FixedReplyNginx start() {
     fixed.start();
     fixed.awaitReady(() -> FreePorts.isListening(port), Duration.ofSeconds(20), "listening on " + port);
-    proxy.start();
-    proxy.awaitReady(() -> HttpProbe.answers200(proxyUrl() + "/nginx-health"), Duration.ofSeconds(20),
-        "answering on " + proxyPort);
+    proxy.start(Duration.ofSeconds(20));
     return this;
   }
 
@@ -101,35 +81,9 @@ final class FixedReplyNginx implements AutoCloseable {
     return "http://127.0.0.1:" + proxyPort;
   }
 
-  private static String template() {
-    try (InputStream in = FixedReplyNginx.class.getResourceAsStream(TEMPLATE)) {
-      if (in == null) {
-        throw new IllegalStateException(TEMPLATE + " is missing from the class path (it comes with logkv-cluster)");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Replaces every ${LOGKV_...}; one without a value is an error, never left in. */
-  private static String render(String template, Map<String, String> values) {
-    Matcher m = PLACEHOLDER.matcher(template);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = values.get(m.group(1));
-      if (value == null) {
-        throw new IllegalStateException("no value for " + m.group(1) + " in " + TEMPLATE);
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
   @Override
   public void close() {
-    proxy.stop(Duration.ofSeconds(10));
+    proxy.stop();
     fixed.stop(Duration.ofSeconds(10));
   }
 }

@@ -56,15 +56,17 @@ final class Caller {
   private static final long BODY_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final HttpClient http;
+  private final Credentials credentials;
   private final Router router;
   private final Scheduler scheduler;
   private final Duration requestTimeout;
   private final int maxRetries;
   private final long budgetNanos;
 
-  Caller(HttpClient http, Router router, Scheduler scheduler, Duration requestTimeout, int maxRetries,
-      Duration retryBudget) {
+  Caller(HttpClient http, Credentials credentials, Router router, Scheduler scheduler, Duration requestTimeout,
+      int maxRetries, Duration retryBudget) {
     this.http = http;
+    this.credentials = credentials;
     this.router = router;
     this.scheduler = scheduler;
     this.requestTimeout = requestTimeout;
@@ -136,6 +138,7 @@ final class Caller {
       for (int i = 0; i < op.headers().size(); i += 2) {
         b.header(op.headers().get(i), op.headers().get(i + 1));
       }
+      credentials.addTo(b);
       CompletableFuture<HttpResponse<byte[]>> f;
       try {
         // The request timeout bounds the wait for the answer's headers; this bounds its body too.
@@ -170,7 +173,7 @@ final class Caller {
       String what = url + ": " + status + (error.summary().isEmpty() ? "" : " " + error.summary())
           + (upstream > 1 ? " (after " + upstream + " upstream attempts: " + r.headers().firstValue("X-Upstream-Status")
               .orElse("") + ")" : "");
-      if (verdict != Verdict.FINAL && status >= 500) {
+      if (verdict != Verdict.FINAL && (status >= 500 || status == 429)) {
         // Like nginx's fail_timeout: a node that failed a request is left out of its group for a
         // while, for its Retry-After when it sent one.
         OptionalLong retryAfter = RetryPolicy.retryAfterSeconds(r.headers().firstValue("Retry-After").orElse(null));

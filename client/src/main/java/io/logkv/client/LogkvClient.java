@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of a logkv cluster, over HTTP, through nginx or straight to the nodes. Thread-safe: make
@@ -82,14 +83,17 @@ public final class LogkvClient implements AutoCloseable {
   private LogkvClient(Builder b) {
     this.baseUrls = List.copyOf(b.baseUrls);
     this.executor = Executors.newCachedThreadPool(daemonThreads());
-    HttpClient http = HttpClient.newBuilder()
+    HttpClient.Builder hb = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(b.connectTimeout)
-        .executor(executor)
-        .build();
+        .executor(executor);
+    if (b.sslContext != null) {
+      hb.sslContext(b.sslContext);
+    }
+    HttpClient http = hb.build();
     Scheduler scheduler = b.scheduler != null ? b.scheduler : Scheduler.system(executor);
-    this.router = new Router(baseUrls, b.routeToOwners, http, b.requestTimeout, scheduler, b.tableMaxAge);
-    this.caller = new Caller(http, router, scheduler, b.requestTimeout, b.maxRetries, b.retryBudget);
+    this.router = new Router(baseUrls, b.routeToOwners, http, b.credentials, b.requestTimeout, scheduler, b.tableMaxAge);
+    this.caller = new Caller(http, b.credentials, router, scheduler, b.requestTimeout, b.maxRetries, b.retryBudget);
   }
 
   public static Builder builder() {
@@ -470,6 +474,8 @@ public final class LogkvClient implements AutoCloseable {
     private Duration retryBudget = Duration.ofSeconds(15);
     private boolean routeToOwners = true;
     private Duration tableMaxAge = Duration.ofSeconds(30);
+    private Credentials credentials = Credentials.none();
+    private SSLContext sslContext;
     private Scheduler scheduler;
 
     private Builder() {}
@@ -549,6 +555,30 @@ public final class LogkvClient implements AutoCloseable {
     /** How old the owner table may get before it is fetched again in the background (default 30 s). */
     public Builder tableMaxAge(Duration age) {
       this.tableMaxAge = positive(age, "tableMaxAge");
+      return this;
+    }
+
+    /**
+     * Sends {@code Authorization: Bearer <token>} with every request, for nodes started with an
+     * {@code --auth-file}; the token needs the roles of what the client does ({@code read} for
+     * gets and listings, {@code write} for puts, deletes and TTL changes). Without it a secured
+     * cluster answers 401, which the client reports as a {@link ClientErrorException}. Send it
+     * over HTTPS only (an {@code https://} base URL): on plain HTTP anyone on the path can read it.
+     *
+     * @throws IllegalArgumentException when the token is blank or has characters a bearer token cannot
+     */
+    public Builder bearerToken(String token) {
+      this.credentials = Credentials.bearer(token);
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code https://} base URLs, e.g. one that trusts the local CA that {@code
+     * logkv-cluster.jar up --tls} made ({@code <data-dir>/tls/ca.crt}). Default: the JDK's, which
+     * trusts the public CAs only.
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
     }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>Certainly not applied, so repeated for every operation: the connection was refused or
  *       could not be made (nothing was sent); 503 {@code not_ready} (a replaying node serves
  *       nothing); 503 with {@code "outcome":"not_applied"}; 421 (a node of a sharded cluster that
- *       does not serve the key).
+ *       does not serve the key); 429 {@code rate_limited} (nginx refused it before any node saw
+ *       it; the attempt waits for its Retry-After).
  *   <li>Repeated for reads only: a reset or closed connection, a request timeout (or an answer
  *       whose body does not arrive in time), 500, 502, 503, 504.
  *   <li>For a write, each of those is an unknown outcome, surfaced and never repeated. So is any
@@ -82,8 +83,8 @@ final class RetryPolicy {
     if ((status >= 200 && status < 300) || status == 404) {
       return Verdict.FINAL;
     }
-    boolean notActedOn =
-        status == 421 || (status == 503 && ("not_ready".equals(body.error()) || "not_applied".equals(body.outcome())));
+    boolean notActedOn = status == 421 || (status == 429 && "rate_limited".equals(body.error()))
+        || (status == 503 && ("not_ready".equals(body.error()) || "not_applied".equals(body.outcome())));
     if (!write) {
       return notActedOn || status == 500 || status == 502 || status == 503 || status == 504
           ? Verdict.RETRY

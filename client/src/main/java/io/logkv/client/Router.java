@@ -65,6 +65,7 @@ final class Router {
   private final List<URI> baseUrls;
   private final boolean routeToOwners;
   private final HttpClient http;
+  private final Credentials credentials;
   private final Duration requestTimeout;
   private final Scheduler scheduler;
   private final long maxAgeNanos;
@@ -73,8 +74,9 @@ final class Router {
   private final AtomicReference<CompletableFuture<Void>> refreshing = new AtomicReference<>();
   private volatile State state;
 
-  Router(List<URI> baseUrls, boolean routeToOwners, HttpClient http, Duration requestTimeout, Scheduler scheduler,
-      Duration maxAge) {
+  Router(List<URI> baseUrls, boolean routeToOwners, HttpClient http, Credentials credentials, Duration requestTimeout,
+      Scheduler scheduler, Duration maxAge) {
+    this.credentials = credentials;
     this.baseUrls = List.copyOf(baseUrls);
     this.routeToOwners = routeToOwners;
     this.http = http;
@@ -184,10 +186,10 @@ final class Router {
       return CompletableFuture.completedFuture(null);
     }
     URI url = urls.get(i);
-    HttpRequest request = HttpRequest.newBuilder(Endpoints.resolve(url, ClusterTable.PATH))
+    HttpRequest request = credentials.addTo(HttpRequest.newBuilder(Endpoints.resolve(url, ClusterTable.PATH))
         .timeout(requestTimeout)
         .header("Accept", "application/json")
-        .GET()
+        .GET())
         .build();
     CompletableFuture<State> answer;
     try {

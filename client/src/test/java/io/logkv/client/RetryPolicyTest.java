@@ -52,6 +52,15 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aFrontDoorsRateLimit429_isRetried_butA429ThatDoesNotSaySoIsFinal() {
+    ErrorBody limited = new ErrorBody("rate_limited", "slow down", "");
+    assertThat(read(429, limited)).isEqualTo(RETRY);
+    assertThat(write(429, limited, 1)).isEqualTo(RETRY);
+    assertThat(read(429, NONE)).isEqualTo(FINAL);
+    assertThat(write(429, NONE, 1)).isEqualTo(FINAL);
+  }
+
+  @Test
   void writes_whoseOutcomeIsUnknown_areNeverRetried() {
     assertThat(write(503, UNKNOWN_OUTCOME, 1)).isEqualTo(UNKNOWN);
     assertThat(write(503, NONE, 1)).as("a 503 that does not say").isEqualTo(UNKNOWN);

@@ -1,20 +1,26 @@
 package io.logkv.cluster;
 
+import io.logkv.cluster.tls.LocalCertificates;
+import io.logkv.cluster.tls.TlsFiles;
 import io.logkv.kafkalocal.KafkaBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar logkv-cluster.jar up [--nodes 3] [--port 8080] [--data-dir DIR]}. */
+/**
+ * {@code java -jar logkv-cluster.jar up [--nodes 3] [--port 8080] [--data-dir DIR] [--tls]
+ * [--auth-file FILE]}, and {@code certs} to make the TLS files alone.
+ */
 @Command(
     name = "logkv-cluster",
     mixinStandardHelpOptions = true,
-    subcommands = {ClusterMain.Up.class},
+    subcommands = {ClusterMain.Up.class, ClusterMain.Certs.class},
     description = "A logkv cluster on this machine: Kafka brokers, nodes and nginx, as local processes.")
 public final class ClusterMain implements Runnable {
 
@@ -82,6 +88,37 @@ public final class ClusterMain implements Runnable {
         description = "Extra option for every node, repeatable, e.g. --node-option=--write-timeout=2s.")
     List<String> nodeOptions = new ArrayList<>();
 
+    @Option(names = "--auth-file", paramLabel = "FILE",
+        description = "Bearer tokens for every node ('<token> <role>[,<role>...]' a line; roles read, write, admin); reloaded when it changes. Default: none, no token asked (everything binds 127.0.0.1).")
+    Path authFile;
+
+    @Option(names = "--tls",
+        description = "nginx serves HTTPS on --port (plain HTTP there is refused), with a server certificate from a local CA, both made in DIR/tls on the first run and reused after; clients trust DIR/tls/ca.crt.")
+    boolean tls;
+
+    @Option(names = "--tls-name", paramLabel = "NAME",
+        description = "A host name or address the generated certificate names besides localhost, 127.0.0.1 and ::1, repeatable.")
+    List<String> tlsNames = new ArrayList<>();
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+        description = "Serve HTTPS with this certificate (PEM, the server's first, then its chain) instead of a generated one; needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key (PEM) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "200",
+        description = "Requests per second nginx accepts from one client address; beyond it, and a burst, it answers 429. Default: ${DEFAULT-VALUE}.")
+    int rateLimit;
+
+    @Option(names = "--rate-burst", paramLabel = "N", defaultValue = "400",
+        description = "Requests a client may send at once above --rate-limit. Default: ${DEFAULT-VALUE}.")
+    int rateBurst;
+
+    @Option(names = "--rate-limit-exempt", paramLabel = "CIDR", split = ",", defaultValue = "127.0.0.0/8,::1",
+        description = "Client addresses or ranges never rate limited, comma separated or repeated; 0.0.0.0/0,::/0 turns the limit off. Default: ${DEFAULT-VALUE}.")
+    List<String> rateLimitExempt = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
       if (nodes < 1 || nodes > 64) {
@@ -96,9 +133,27 @@ public final class ClusterMain implements Runnable {
         System.err.println("--brokers must be 1..9");
         return 2;
       }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        System.err.println("--tls-cert and --tls-key go together");
+        return 2;
+      }
+      NginxSettings.RateLimit limit;
+      List<String> args = new ArrayList<>(nodeOptions);
+      try {
+        limit = new NginxSettings.RateLimit(rateLimit, rateBurst, rateLimitExempt);
+        if (authFile != null) {
+          if (!java.nio.file.Files.isReadable(authFile)) {
+            throw new IllegalArgumentException("--auth-file " + authFile + " cannot be read");
+          }
+          args.add("--auth-file=" + authFile.toAbsolutePath());
+        }
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
       System.out.printf("starting %d Kafka broker(s) and %d node(s)%s; data and logs in %s%n", brokers, nodes,
           replicas > 0 && replicas < nodes ? ", sharded: each partition on " + replicas : "", dataDir.toAbsolutePath());
-      LocalCluster cluster =
+      LocalCluster.Builder builder =
           LocalCluster.builder()
               .nodes(nodes)
               .replicas(replicas)
@@ -112,8 +167,19 @@ public final class ClusterMain implements Runnable {
               .nginx(nginx)
               .nodeJvmOptions(LocalCluster.Builder.defaultNodeJvmOptions(nodeHeap))
               .superviseNodes(true)
-              .nodeArgs(nodeOptions)
-              .build();
+              .nodeArgs(args)
+              .nginxRateLimit(limit);
+      if (tlsCert != null) {
+        try {
+          builder.nginxTls(TlsFiles.userProvided(tlsCert, tlsKey));
+        } catch (IllegalArgumentException e) {
+          System.err.println(e.getMessage());
+          return 2;
+        }
+      } else if (tls || !tlsNames.isEmpty()) {
+        builder.nginxTlsGenerated(tlsNames);
+      }
+      LocalCluster cluster = builder.build();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stopping the cluster...");
@@ -127,12 +193,12 @@ public final class ClusterMain implements Runnable {
         System.err.println("the cluster did not start: " + e.getMessage());
         return 1;
       }
-      printTable(cluster);
+      printTable(cluster, authFile);
       stopped.await();
       return 0;
     }
 
-    private static void printTable(LocalCluster cluster) {
+    private static void printTable(LocalCluster cluster, Path authFile) {
       StringBuilder t = new StringBuilder("\nlogkv cluster is up\n");
       String row = "  %-7s %-26s %-8s %s%n";
       t.append(String.format(row, "ROLE", "ADDRESS", "PID", "LOG"));
@@ -148,12 +214,53 @@ public final class ClusterMain implements Runnable {
         t.append('\n').append(Nginx.installHint()).append('\n');
       }
       String url = cluster.url();
+      String curl = "curl ";
+      Optional<TlsFiles> tls = cluster.nginx().flatMap(n -> n.settings().tls());
+      if (tls.isPresent()) {
+        t.append("\nHTTPS at nginx with ").append(tls.get().certificate());
+        if (tls.get().ca().isPresent()) {
+          t.append("; clients trust ").append(tls.get().ca().get());
+          curl += "--cacert " + tls.get().ca().get() + " ";
+        }
+        t.append('\n');
+      }
+      if (authFile != null) {
+        t.append("\nThe nodes ask for bearer tokens from ").append(authFile.toAbsolutePath()).append('\n');
+        curl += "-H \"Authorization: Bearer $TOKEN\" ";
+      }
       t.append("\nTry:\n")
-          .append("  curl -X PUT --data-binary 'hello' ").append(url).append("/keys/greeting\n")
-          .append("  curl ").append(url).append("/keys/greeting\n")
+          .append("  ").append(curl).append("-X PUT --data-binary 'hello' ").append(url).append("/keys/greeting\n")
+          .append("  ").append(curl).append(url).append("/keys/greeting\n")
           .append("\nPress Ctrl-C to stop everything.\n");
       System.out.print(t);
       System.out.flush();
+    }
+  }
+
+  @Command(
+      name = "certs",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Makes (or reuses) a local CA and a server certificate for nginx, as `up --tls` does, e.g. for",
+        "docker-compose.secure.yml: ca.crt (what clients trust), ca.key, server.crt and server.key in DIR."
+      })
+  static final class Certs implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "logkv-data/tls",
+        description = "Where the PEM files go. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @Option(names = "--tls-name", paramLabel = "NAME",
+        description = "A host name or address the certificate names besides localhost, 127.0.0.1 and ::1, repeatable.")
+    List<String> names = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      TlsFiles files = LocalCertificates.ensure(dir, names, java.time.InstantSource.system());
+      System.out.println("server certificate: " + files.certificate());
+      System.out.println("server key:         " + files.key());
+      System.out.println("CA (clients trust): " + files.ca().orElseThrow());
+      return 0;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.logkv.cluster;
 
+import io.logkv.cluster.tls.LocalCertificates;
+import io.logkv.cluster.tls.TlsFiles;
 import io.logkv.kafkalocal.FreePorts;
 import io.logkv.kafkalocal.KafkaBroker;
 import io.logkv.kafkalocal.KafkaCluster;
@@ -92,7 +94,7 @@ public final class LocalCluster implements AutoCloseable {
           + " install libnginx-mod-http-js to route each key straight to an owner", Nginx.NJS_MODULE);
     }
     this.nginx = nginxBinary
-        .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, b.nginxReadTimeout,
+        .map(bin -> new Nginx(bin, b.nginxPort == 0 ? FreePorts.next() : b.nginxPort, ports, nginxSettings(b),
             dataDir.resolve("nginx"), logs, routing))
         .orElse(null);
     if (b.nginx != null && nginx == null) {
@@ -102,6 +104,15 @@ public final class LocalCluster implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The builder's nginx settings, with the certificate made (or reused) in {@code <data dir>/tls} when asked. */
+  private NginxSettings nginxSettings(Builder b) {
+    if (b.generatedTlsNames == null) {
+      return b.nginxSettings;
+    }
+    return b.nginxSettings.withTls(LocalCertificates.ensure(dataDir.resolve("tls"), b.generatedTlsNames,
+        java.time.InstantSource.system()));
   }
 
   /**
@@ -231,7 +242,8 @@ public final class LocalCluster implements AutoCloseable {
     private int firstNodePort;
     private int nginxPort;
     private String nginx = "nginx";
-    private Duration nginxReadTimeout = Duration.ofSeconds(6);
+    private NginxSettings nginxSettings = NginxSettings.defaults();
+    private List<String> generatedTlsNames;
     private List<String> nodeArgs = List.of();
     private List<String> nodeJvmOptions = defaultNodeJvmOptions("512m");
     private boolean superviseNodes;
@@ -297,7 +309,43 @@ public final class LocalCluster implements AutoCloseable {
      * nodes' default 5 s write and read-wait timeouts; lower it with them).
      */
     public Builder nginxReadTimeout(Duration timeout) {
-      this.nginxReadTimeout = timeout;
+      this.nginxSettings = nginxSettings.withReadTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * nginx serves HTTPS with a certificate from a local CA, both made in {@code <data dir>/tls}
+     * on first use and reused after ({@link LocalCertificates}); clients trust {@code tls/ca.crt}.
+     *
+     * @param extraNames host names or addresses the certificate names besides localhost, 127.0.0.1 and ::1
+     */
+    public Builder nginxTlsGenerated(List<String> extraNames) {
+      this.generatedTlsNames = List.copyOf(extraNames);
+      return this;
+    }
+
+    /** nginx serves HTTPS with the user's own certificate and key. */
+    public Builder nginxTls(TlsFiles files) {
+      this.nginxSettings = nginxSettings.withTls(files);
+      this.generatedTlsNames = null;
+      return this;
+    }
+
+    /** The per-client rate limit at nginx (default {@link NginxSettings.RateLimit#DEFAULT}). */
+    public Builder nginxRateLimit(NginxSettings.RateLimit limit) {
+      this.nginxSettings = nginxSettings.withRateLimit(limit);
+      return this;
+    }
+
+    /** Time a client has to send a request head, and between reads of its body, at nginx (default 30 s). */
+    public Builder nginxClientTimeout(Duration timeout) {
+      this.nginxSettings = nginxSettings.withClientTimeout(timeout);
+      return this;
+    }
+
+    /** An idle keep-alive client connection is closed by nginx after this (default 60 s). */
+    public Builder nginxIdleTimeout(Duration timeout) {
+      this.nginxSettings = nginxSettings.withIdleTimeout(timeout);
       return this;
     }
 

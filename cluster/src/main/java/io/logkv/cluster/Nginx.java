@@ -1,5 +1,6 @@
 package io.logkv.cluster;
 
+import io.logkv.cluster.tls.TlsFiles;
 import io.logkv.kafkalocal.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * nginx from the machine, run in the foreground as a child process with a configuration rendered
- * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar).
+ * from the project's template ({@code nginx/logkv.conf.template}, packed into this jar) and its
+ * {@link NginxSettings}: plain HTTP or HTTPS, timeouts, and the per-client rate limit.
  */
 public final class Nginx implements AutoCloseable {
   /** Debian's njs module (libnginx-mod-http-js); the official nginx image has it at the same path. */
@@ -28,21 +30,29 @@ public final class Nginx implements AutoCloseable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(LOGKV_[A-Z_]+)}");
   private final Path binary;
   private final int port;
+  private final NginxSettings settings;
   private final Path prefix;
   private final Path config;
   private final ChildProcess process;
 
   /**
+   * nginx in front of nodes that each hold every key (round robin), as the launcher runs it; the
+   * benchmarks use it to measure nginx's own cost.
+   */
+  public Nginx(Path binary, int port, List<Integer> upstreamPorts, NginxSettings settings, Path prefix, Path logDir) {
+    this(binary, port, upstreamPorts, settings, prefix, logDir, Optional.empty());
+  }
+
+  /**
    * @param upstreamPorts the nodes' ports on 127.0.0.1
-   * @param readTimeout how long nginx waits for a node's answer before trying the next node;
-   *     keep it above the nodes' --write-timeout and --read-wait-timeout
    * @param prefix nginx's working directory (pid file, temp files)
    * @param logDir where its error log and captured output go
    */
-  Nginx(Path binary, int port, List<Integer> upstreamPorts, Duration readTimeout, Path prefix, Path logDir,
+  Nginx(Path binary, int port, List<Integer> upstreamPorts, NginxSettings settings, Path prefix, Path logDir,
       Optional<OwnerRouting> routing) {
     this.binary = binary;
     this.port = port;
+    this.settings = settings;
     this.prefix = prefix.toAbsolutePath();
     this.config = this.prefix.resolve("nginx.conf");
     Map<String, String> values = new LinkedHashMap<>();
@@ -54,10 +64,18 @@ public final class Nginx implements AutoCloseable {
       servers.append("        server 127.0.0.1:").append(p).append(" max_fails=1 fail_timeout=2s;\n");
     }
     values.put("LOGKV_NGINX_SERVERS", servers.toString().stripTrailing());
-    values.put("LOGKV_NGINX_MAX_BODY", "8m");
-    values.put("LOGKV_NGINX_READ_TIMEOUT", readTimeout.toMillis() + "ms");
+    values.put("LOGKV_NGINX_MAX_BODY", settings.maxBody());
+    values.put("LOGKV_NGINX_READ_TIMEOUT", settings.readTimeout().toMillis() + "ms");
     // Room for the three tries nginx makes, each bounded by the read timeout.
-    values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout.toMillis()) + "ms");
+    values.put("LOGKV_NGINX_RETRY_WINDOW", (3 * settings.readTimeout().toMillis()) + "ms");
+    values.put("LOGKV_NGINX_CLIENT_TIMEOUT", settings.clientTimeout().toMillis() + "ms");
+    values.put("LOGKV_NGINX_IDLE_TIMEOUT", settings.idleTimeout().toMillis() + "ms");
+    values.putAll(tlsValues(settings.tls()));
+    NginxSettings.RateLimit limit = settings.rateLimit();
+    values.put("LOGKV_NGINX_RATE", limit.perSecond() + "r/s");
+    values.put("LOGKV_NGINX_RATE_BURST", Integer.toString(limit.burst()));
+    values.put("LOGKV_NGINX_RATE_EXEMPT_GEO", limit.exempt().stream().map(a -> "        " + a + "  1;")
+        .collect(java.util.stream.Collectors.joining("\n")));
     values.put("LOGKV_NGINX_MODULES", routing.isPresent() ? "load_module " + NJS_MODULE + ";" : "");
     values.put("LOGKV_NGINX_ROUTING", routing.map(r -> r.directives(this.prefix, upstreamPorts)).orElse(NO_ROUTING));
     try {
@@ -84,52 +102,86 @@ public final class Nginx implements AutoCloseable {
   }
 
   /**
-   * Sharded mode with the njs module: each key goes straight to the first owner of its partition,
-   * and on to the node's other members (backups) when that owner fails. One copy of each upstream
-   * group per member, starting with that member.
+   * Sharded mode with the njs module: each key goes to the owners of its partition, round robin
+   * among them, and on to the next owner when one fails. One upstream group per distinct owner
+   * list (at most one per partition): its owners, and the other members as backups, which nginx
+   * uses only while it counts every owner failed (they forward to an owner that answers them).
    */
   public record OwnerRouting(io.logkv.store.shard.Membership membership) {
 
-    /** The script with the owner table filled in. */
-    String script() {
-      StringBuilder owners = new StringBuilder("[");
+    /** The distinct owner lists, in order of first use by a partition. */
+    private List<List<io.logkv.store.shard.Member>> ownerLists() {
+      List<List<io.logkv.store.shard.Member>> lists = new ArrayList<>();
       for (int p = 0; p < membership.partitions(); p++) {
-        owners.append(p == 0 ? "" : ",").append('[');
-        List<io.logkv.store.shard.Member> list = membership.owners(p);
-        for (int i = 0; i < list.size(); i++) {
-          owners.append(i == 0 ? "" : ",").append('"').append(list.get(i).id()).append('"');
+        List<io.logkv.store.shard.Member> owners = membership.owners(p);
+        if (!lists.contains(owners)) {
+          lists.add(owners);
         }
-        owners.append(']');
       }
-      owners.append(']');
+      return lists;
+    }
+
+    /** The script with each partition's owner group filled in. */
+    String script() {
+      List<List<io.logkv.store.shard.Member>> lists = ownerLists();
+      StringBuilder groups = new StringBuilder("[");
+      for (int p = 0; p < membership.partitions(); p++) {
+        groups.append(p == 0 ? "" : ",").append(lists.indexOf(membership.owners(p)));
+      }
+      groups.append(']');
       try (InputStream in = Nginx.class.getResourceAsStream("/nginx/logkv-route.js")) {
         String js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         return js.replace("/*PARTITIONS*/0", Integer.toString(membership.partitions()))
-            .replace("/*OWNERS*/[]", owners.toString());
+            .replace("/*OWNER_GROUPS*/[]", groups.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
 
-    /** The http-level directives: the script, $logkv_upstream, and the per-member upstreams. */
+    /** The http-level directives: the script, $logkv_upstream, and one upstream per owner list. */
     String directives(Path prefix, List<Integer> upstreamPorts) {
       StringBuilder d = new StringBuilder();
       d.append("    js_import logkv from ").append(prefix.resolve("logkv-route.js")).append(";\n");
       d.append("    js_set $logkv_upstream logkv.upstream;\n");
       List<io.logkv.store.shard.Member> members = membership.members();
+      List<List<io.logkv.store.shard.Member>> lists = ownerLists();
       for (String group : List.of("logkv_memory", "logkv_log")) {
-        for (int first = 0; first < members.size(); first++) {
-          d.append("    upstream ").append(group).append('_').append(members.get(first).id()).append(" {\n");
-          for (int i = 0; i < members.size(); i++) {
-            int m = (first + i) % members.size();
-            d.append("        server 127.0.0.1:").append(upstreamPorts.get(m))
-                .append(i == 0 ? " max_fails=1 fail_timeout=2s;" : " max_fails=1 fail_timeout=2s backup;").append('\n');
+        for (int g = 0; g < lists.size(); g++) {
+          d.append("    upstream ").append(group).append("_owners").append(g).append(" { # ")
+              .append(lists.get(g).stream().map(io.logkv.store.shard.Member::id).toList()).append('\n');
+          for (io.logkv.store.shard.Member owner : lists.get(g)) {
+            d.append("        server 127.0.0.1:").append(upstreamPorts.get(members.indexOf(owner)))
+                .append(" max_fails=1 fail_timeout=2s;\n");
+          }
+          for (io.logkv.store.shard.Member other : members) {
+            if (!lists.get(g).contains(other)) {
+              d.append("        server 127.0.0.1:").append(upstreamPorts.get(members.indexOf(other)))
+                  .append(" max_fails=1 fail_timeout=2s backup;\n");
+            }
           }
           d.append("        keepalive 32;\n    }\n");
         }
       }
       return d.toString().stripTrailing();
     }
+  }
+
+  /**
+   * The template's TLS values: {@code LOGKV_NGINX_SSL} (the listen parameter) and {@code
+   * LOGKV_NGINX_TLS} (the certificate lines). nginx/docker-entrypoint.sh derives the same from
+   * {@code LOGKV_NGINX_TLS_CERT} and {@code LOGKV_NGINX_TLS_KEY}.
+   */
+  static Map<String, String> tlsValues(Optional<TlsFiles> tls) {
+    if (tls.isEmpty()) {
+      return Map.of("LOGKV_NGINX_SSL", "", "LOGKV_NGINX_TLS", "        # plain HTTP: no certificate given");
+    }
+    return Map.of("LOGKV_NGINX_SSL", " ssl", "LOGKV_NGINX_TLS",
+        "        ssl_certificate      " + quoted(tls.get().certificate()) + ";\n"
+            + "        ssl_certificate_key  " + quoted(tls.get().key()) + ";");
+  }
+
+  private static String quoted(Path p) {
+    return '"' + p.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /**
@@ -214,7 +266,15 @@ public final class Nginx implements AutoCloseable {
   }
 
   public boolean answers() {
+    if (settings.tls().isPresent()) {
+      return HttpProbe.answers200OverTls(url() + "/nginx-health", settings.tls().get().certificate());
+    }
     return HttpProbe.answers200(url() + "/nginx-health");
+  }
+
+  /** The settings it was rendered with. */
+  public NginxSettings settings() {
+    return settings;
   }
 
 
@@ -222,8 +282,9 @@ public final class Nginx implements AutoCloseable {
     return port;
   }
 
+  /** {@code https://127.0.0.1:port} with a certificate, else {@code http://}. */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (settings.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   public Path config() {

@@ -3,7 +3,12 @@ package io.logkv.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.logkv.cluster.tls.TlsFiles;
 import io.logkv.kafkalocal.FreePorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,6 +143,47 @@ class LauncherIT {
       launch.process.destroy();
       assertThat(launch.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertGone(children, launch.ports());
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void upWithTlsAndTokens_servesHttpsToATokenHolder_andASecondUpReusesTheCa(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    Path tokens = Files.writeString(dir.resolve("tokens"), "launcher-token-0123456789 read,write\n");
+    byte[] ca;
+    try (Launch first = new Launch(data, 1, "--tls", "--auth-file", tokens.toString())) {
+      String table = first.awaitUp();
+      Path caFile = data.resolve("tls/ca.crt");
+      assertThat(table).contains("https://127.0.0.1:" + first.nginxPort).contains("clients trust " + caFile.toAbsolutePath())
+          .contains("--cacert").contains("Authorization: Bearer");
+      HttpClient https = HttpClient.newBuilder().sslContext(TlsFiles.trusting(caFile)).build();
+      String url = "https://127.0.0.1:" + first.nginxPort + "/keys/tls-kept";
+      HttpResponse<String> put = https.send(HttpRequest.newBuilder(URI.create(url))
+          .header("Authorization", "Bearer launcher-token-0123456789")
+          .PUT(HttpRequest.BodyPublishers.ofString("over-https")).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      HttpResponse<String> noToken = https.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(noToken.statusCode()).isEqualTo(401);
+      assertThat(Client.get("http://127.0.0.1:" + first.nginxPort + "/keys/tls-kept").statusCode())
+          .as("plain HTTP on the HTTPS port").isEqualTo(400);
+      ca = Files.readAllBytes(caFile);
+      first.process.destroy();
+      assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    try (Launch second = new Launch(data, 1, "--tls", "--auth-file", tokens.toString())) {
+      second.awaitUp();
+      assertThat(Files.readAllBytes(data.resolve("tls/ca.crt"))).as("the CA is reused").isEqualTo(ca);
+      HttpClient https = HttpClient.newBuilder().sslContext(TlsFiles.trusting(data.resolve("tls/ca.crt"))).build();
+      HttpResponse<String> get = https.send(HttpRequest.newBuilder(
+              URI.create("https://127.0.0.1:" + second.nginxPort + "/keys/tls-kept"))
+          .header("Authorization", "Bearer launcher-token-0123456789").timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(get.body()).isEqualTo("over-https");
+      second.process.destroy();
+      assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
   }
 

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * brings back the same log on the same ports. Extra listeners, one per node, let the chaos suite
  * put a proxy in front of each node's link to the broker: each is advertised at its proxy's
  * address, so the client keeps going through the proxy after its first metadata request.
+ *
+ * <p>A secured listener ({@link Builder#saslSslListener}) speaks SASL over TLS, as most production
+ * clusters do: SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN for the users given, with a self-signed
+ * certificate for 127.0.0.1 and localhost made by the JDK's keytool in {@code <data dir>/tls}
+ * ({@link #trustedCertificate()} is what clients trust). The plain, replication and controller
+ * listeners stay PLAINTEXT on loopback.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
@@ -64,6 +70,29 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * A SASL_SSL client listener on {@code port}: {@code users} (name to password) may log in with
+   * SCRAM (created when the data directory is formatted, so they are fixed for its life) or PLAIN.
+   */
+  public record SaslSslListener(int port, Map<String, String> users) {
+    private static final java.util.regex.Pattern SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public SaslSslListener {
+      users = Map.copyOf(users);
+      if (users.isEmpty()) {
+        throw new IllegalArgumentException("a SASL listener needs at least one user");
+      }
+      users.forEach((name, password) -> {
+        if (!SAFE.matcher(name).matches() || !SAFE.matcher(password).matches()) {
+          // They go into kafka-storage's --add-scram and a JAAS line unquoted.
+          throw new IllegalArgumentException("SASL user names and passwords here are 1..64 of [A-Za-z0-9._-]");
+        }
+      });
+    }
+  }
+
+  static final String SASL_SSL = "SASL_SSL";
+
   private final Path dataDir;
   private final int nodeId;
   private final String quorumVoters;
@@ -79,6 +108,7 @@ public final class KafkaBroker implements AutoCloseable {
   private final List<Listener> listeners;
   private final List<String> jvmOptions;
   private final Map<String, String> extraConfig;
+  private final SaslSslListener saslSsl;
   private final ChildProcess process;
 
   private KafkaBroker(Builder b) {
@@ -97,6 +127,8 @@ public final class KafkaBroker implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.jvmOptions = List.copyOf(b.jvmOptions);
     this.extraConfig = Map.copyOf(b.extraConfig);
+    this.saslSsl = b.saslSsl == null ? null
+        : new SaslSslListener(b.saslSsl.port() == 0 ? FreePorts.next() : b.saslSsl.port(), b.saslSsl.users());
     this.process =
         ChildProcess.java(
             b.quorumVoters == null ? "kafka" : "kafka-" + b.nodeId,
@@ -127,6 +159,9 @@ public final class KafkaBroker implements AutoCloseable {
   public KafkaBroker launch() {
     try {
       Files.createDirectories(dataDir);
+      if (saslSsl != null) {
+        BrokerKeyStore.ensure(tlsDir());
+      }
       writeConfig();
       formatIfNew();
     } catch (IOException e) {
@@ -173,6 +208,26 @@ public final class KafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port} of the plain listener. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** {@code 127.0.0.1:port} of the SASL_SSL listener; throws if the broker has none. */
+  public String saslSslBootstrapServers() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener (Builder.saslSslListener)");
+    }
+    return "127.0.0.1:" + saslSsl.port();
+  }
+
+  /**
+   * The broker's TLS certificate (PEM), self-signed for 127.0.0.1 and localhost: what a client of
+   * the SASL_SSL listener trusts ({@code ssl.truststore.type=PEM}, {@code ssl.truststore.location}).
+   */
+  public Path trustedCertificate() {
+    return tlsDir().resolve(BrokerKeyStore.CERTIFICATE);
+  }
+
+  private Path tlsDir() {
+    return dataDir.resolve("tls");
   }
 
   /** The node id in the quorum (1 for a broker of its own). */
@@ -253,6 +308,12 @@ public final class KafkaBroker implements AutoCloseable {
       advertised.append(',').append(l.name()).append("://").append(l.advertisedHost()).append(':').append(l.advertisedPort());
       protocols.append(',').append(l.name()).append(":PLAINTEXT");
     }
+    if (saslSsl != null) {
+      bind.append(',').append(SASL_SSL).append("://").append(bindHost).append(':').append(saslSsl.port());
+      advertised.append(',').append(SASL_SSL).append("://").append(advertisedHost).append(':').append(saslSsl.port());
+      protocols.append(',').append(SASL_SSL).append(':').append(SASL_SSL);
+      secureListenerConfig(p);
+    }
     String interBroker = "PLAINTEXT";
     if (replicationPort > 0) {
       // Brokers reach each other on a listener of its own, advertised where a fault-injection
@@ -317,6 +378,24 @@ public final class KafkaBroker implements AutoCloseable {
         StandardCharsets.UTF_8);
   }
 
+  /** The SASL_SSL listener's mechanisms, users and key store, all scoped to that listener. */
+  private void secureListenerConfig(Map<String, String> p) throws IOException {
+    String prefix = "listener.name." + SASL_SSL.toLowerCase(java.util.Locale.ROOT) + ".";
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
+    String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    p.put(prefix + "scram-sha-512.sasl.jaas.config", scram);
+    p.put(prefix + "scram-sha-256.sasl.jaas.config", scram);
+    StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    saslSsl.users().forEach((name, password) -> plain.append(" user_").append(name).append("=\"").append(password)
+        .append('"'));
+    p.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
+    p.put(prefix + "ssl.keystore.type", "PKCS12");
+    p.put(prefix + "ssl.keystore.location", tlsDir().resolve(BrokerKeyStore.KEY_STORE).toString());
+    String password = BrokerKeyStore.password(tlsDir());
+    p.put(prefix + "ssl.keystore.password", password);
+    p.put(prefix + "ssl.key.password", password);
+  }
+
   private void formatIfNew() throws IOException {
     if (Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
       return;
@@ -325,6 +404,14 @@ public final class KafkaBroker implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("format", "-t", id));
     if (quorumVoters == null) {
       args.add("--standalone"); // its own quorum; with static voters, nothing more is needed
+    }
+    if (saslSsl != null) {
+      // SCRAM credentials live in the metadata log: written once, with the log's first records.
+      saslSsl.users().forEach((name, password) -> {
+        for (String mechanism : List.of("SCRAM-SHA-512", "SCRAM-SHA-256")) {
+          args.addAll(List.of("--add-scram", mechanism + "=[name=" + name + ",password=" + password + "]"));
+        }
+      });
     }
     args.addAll(List.of("-c", dataDir.resolve("server.properties").toString()));
     ChildProcess format =
@@ -360,6 +447,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> extraConfig = new LinkedHashMap<>();
+    private SaslSslListener saslSsl;
     private Path logFile;
 
     private Builder(Path dataDir) {
@@ -422,6 +510,15 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Builder listener(Listener listener) {
       listeners.add(listener);
+      return this;
+    }
+
+    /**
+     * A SASL_SSL client listener (port 0: chosen free) for {@code users}, name to password; see
+     * {@link SaslSslListener}. The users are created when the data directory is first formatted.
+     */
+    public Builder saslSslListener(int port, Map<String, String> users) {
+      this.saslSsl = new SaslSslListener(port, users);
       return this;
     }
 

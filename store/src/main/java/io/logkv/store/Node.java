@@ -1,9 +1,12 @@
 package io.logkv.store;
 
+import io.logkv.store.auth.Authorizer;
+import io.logkv.store.auth.TokenFile;
 import io.logkv.store.cache.Cache;
 import io.logkv.store.cache.CoarseClock;
 import io.logkv.store.cache.ExpirySweep;
 import io.logkv.store.config.NodeConfig;
+import io.logkv.store.http.AuthHandler;
 import io.logkv.store.http.HttpLimits;
 import io.logkv.store.http.HttpServer;
 import io.logkv.store.http.NodeState;
@@ -60,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements NodeState, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** How often the auth file is checked for changes. */
+  private static final java.time.Duration TOKEN_FILE_CHECK = java.time.Duration.ofSeconds(1);
 
   private final NodeConfig config;
   private final InstantSource clock;
@@ -76,6 +81,7 @@ public final class Node implements NodeState, AutoCloseable {
   private HttpClient peersHttp;
   /** Threads of the client that talks to the other members (forwarding, health polls). */
   private final java.util.concurrent.ExecutorService forwarding;
+  private TokenFile tokens;
   private LogTopic topic;
   private AppliedPositions positions;
   private StalenessProbe probe;
@@ -138,6 +144,7 @@ public final class Node implements NodeState, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + config.nodeDataDir(), e);
     }
+    Authorizer authorizer = authorizer(); // before Kafka: a bad auth file fails the start at once
     KafkaClients clients = new KafkaClients(config.bootstrapServers(), config.nodeId(), config.kafkaClientProperties());
     long writeTimeout = config.writeTimeout().toMillis();
     topic = LogTopic.open(clients, new TopicSpec(config.topic(), config.partitions(), (short) config.replicationFactor(),
@@ -184,8 +191,10 @@ public final class Node implements NodeState, AutoCloseable {
         config.maxInflightBodyBytes(), config.maxConnections());
     http = new HttpServer(config.bind(), config.port(), config.ioThreads(), (int) config.requestTimeout().toMillis(),
         (int) config.idleTimeout().toMillis(), limits,
-        Router.create(config.nodeId(), this, replicator, reader, sharding, status::document, status::health, metrics,
-            limits))
+        AuthHandler.wrap(
+            Router.create(config.nodeId(), this, replicator, reader, sharding, status::document, status::health,
+                metrics, limits),
+            authorizer, metrics))
         .start();
     if (membership.self().isPresent()) {
       sharding.checkAgreement(); // refuses to start beside members started with another list or R
@@ -195,9 +204,39 @@ public final class Node implements NodeState, AutoCloseable {
     LOG.info("node {} listening on http://{}:{} ({})", config.nodeId(), config.bind(), port(),
         ready() ? "ready" : "not ready until it has caught up");
 
+    if (tokens != null) {
+      metrics.counter("logkv_auth_file_reloads", "New versions of the auth file loaded", tokens::reloads);
+      metrics.counter("logkv_auth_file_rejected", "New versions of the auth file refused as invalid (the previous"
+          + " tokens stay in force)", tokens::rejected);
+      tokens.start(housekeeping, TOKEN_FILE_CHECK);
+    }
     probe.start(housekeeping, config.stalenessProbeInterval());
     sweep.start(housekeeping, config.expirySweepInterval());
     snapshots.start(snapshotter, this::ready);
+  }
+
+  /** Bearer tokens from --auth-file, or auth off (allowed by the config only on loopback or with --insecure). */
+  private Authorizer authorizer() {
+    if (config.authFile().isPresent()) {
+      tokens = TokenFile.load(config.authFile().get());
+      LOG.info("node {}: data, status and admin routes need bearer tokens from {} ({}); it is checked for changes"
+          + " every second", config.nodeId(), tokens.path(), tokens.get().summary());
+      return Authorizer.bearerTokens(tokens);
+    }
+    if (config.openToTheNetwork()) {
+      LOG.warn("""
+
+          *****************************************************************************************
+          INSECURE (--insecure): node {} listens on {}:{} with no --auth-file. Whoever can reach this
+          port can read, write and delete every key. Run it like this only on a private network
+          that nothing untrusted can reach; give --auth-file FILE to require bearer tokens.
+          *****************************************************************************************""",
+          config.nodeId(), config.bind(), config.port());
+    } else {
+      LOG.info("node {}: no --auth-file, so no route asks for a token; it listens on loopback ({}) only",
+          config.nodeId(), config.bind());
+    }
+    return Authorizer.open();
   }
 
   /** What the node does when the applier reports; runs on the applier's thread. */

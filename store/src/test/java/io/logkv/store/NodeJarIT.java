@@ -32,7 +32,7 @@ class NodeJarIT {
   void jar_holdsNoBrokerJmhOrTestCode() throws IOException {
     List<String> forbidden = List.of(
         "kafka/Kafka.class", "kafka/server/", "scala/", "org/openjdk/jmh/", "org/junit/", "org/assertj/",
-        "io/logkv/kafkalocal/", "org/testcontainers/", "io/logkv/store/ReplicationIT");
+        "io/logkv/kafkalocal/", "org/testcontainers/", "io/logkv/store/ReplicationIT", "org/bouncycastle/");
     try (JarFile jar = new JarFile(JAR.toFile())) {
       List<String> offending = jar.stream()
           .map(e -> e.getName())

@@ -172,6 +172,8 @@ final class DockerCluster implements ChaosCluster {
           .withEnv("LOGKV_BOOTSTRAP_SERVERS", IntStream.range(0, brokers)
               .mapToObj(b -> "toxiproxy:" + proxyPort(index, b)).collect(Collectors.joining(",")))
           .withEnv("LOGKV_NODE_ID", nodeId(i))
+          // Bound to 0.0.0.0 on the run's private networks, which only the suite reaches: no tokens.
+          .withEnv("LOGKV_INSECURE", "true")
           .withEnv("LOGKV_PORT", Integer.toString(NODE_PORT))
           .withCommand(spec.nodeArgs().toArray(new String[0]))
           .waitingFor(Wait.forHttp("/health/ready").forPort(NODE_PORT).withStartupTimeout(START_TIMEOUT));
@@ -186,6 +188,8 @@ final class DockerCluster implements ChaosCluster {
     nginx = container(DockerBackend.NGINX_IMAGE, "nginx", front, "nginx", 10)
         .withExposedPorts(NGINX_PORT)
         .withEnv("LOGKV_NGINX_SERVERS", servers)
+        // The workload reaches nginx from the docker gateway's address: never rate limited.
+        .withEnv("LOGKV_NGINX_RATE_EXEMPT", "0.0.0.0/0 ::/0")
         .withEnv("LOGKV_NGINX_READ_TIMEOUT", readTimeout + "ms")
         .withEnv("LOGKV_NGINX_RETRY_WINDOW", (3 * readTimeout) + "ms")
         .waitingFor(Wait.forHttp("/nginx-health").forPort(NGINX_PORT).withStartupTimeout(START_TIMEOUT));

@@ -1,11 +1,20 @@
 package io.logkv.store.config;
 
+import io.logkv.store.auth.TokenTable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -76,6 +85,13 @@ public final class NodeConfig {
   @Option(names = "--replicas", defaultValue = "0",
       description = "Sharded mode: how many members hold each partition (R). 0 or at least the member count: every node a full copy. Default: ${DEFAULT-VALUE}.")
   private int replicas;
+  @Option(names = "--auth-file", paramLabel = "FILE",
+      description = "Bearer tokens and their roles, one '<token> <role>[,<role>...]' a line (roles: read, write, admin; # starts a comment); reloaded when it changes. Without it no route asks for a token, which is allowed only on a loopback --bind, or with --insecure.")
+  private Path authFile;
+
+  @Option(names = "--insecure",
+      description = "Allow a non-loopback --bind without --auth-file: whoever reaches the port can read, write and delete every key. Only on a private network that nothing untrusted can reach.")
+  private boolean insecure;
 
   @Option(names = "--data-dir", defaultValue = "logkv-data",
       description = "Directory for this node's local files (snapshots). Default: ${DEFAULT-VALUE}/<node-id>.")
@@ -214,6 +230,19 @@ public final class NodeConfig {
     for (Duration d : List.of(startupTimeout, stalenessProbeInterval, brokerSilenceLimit, expirySweepInterval)) {
       check(cmd, !d.isZero() && d.toMillis() <= 24L * 3600 * 1000, "durations must be 1ms to 24h, not " + d);
     }
+    if (authFile != null) {
+      try {
+        TokenTable.parse(java.nio.file.Files.readString(authFile));
+      } catch (java.io.IOException e) {
+        throw new ParameterException(cmd, "--auth-file " + authFile + " cannot be read: " + e);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cmd, "--auth-file " + authFile + ": " + e.getMessage());
+      }
+    }
+    check(cmd, authFile != null || insecure || isLoopback(bind),
+        "--bind " + bind + " is not a loopback address and there is no --auth-file: whoever reaches the port could"
+            + " read, write and delete every key. Give --auth-file FILE (LOGKV_AUTH_FILE), or --insecure"
+            + " (LOGKV_INSECURE=true) on a private network that nothing untrusted can reach.");
     userKafkaProperties(cmd); // validates the KEY=VALUE forms and the file
     check(cmd, topic.matches("[a-zA-Z0-9._-]{1,249}"), "--topic is not a valid Kafka topic name: " + topic);
     if (nodeId == null || nodeId.isBlank()) {
@@ -233,6 +262,15 @@ public final class NodeConfig {
               + list.stream().map(io.logkv.store.shard.Member::id).toList());
     } else {
       check(cmd, replicas == 0, "--replicas needs --members: the nodes that hold the partitions");
+    }
+  }
+
+  /** 127.0.0.0/8, ::1, or a name that resolves to one of them. */
+  static boolean isLoopback(String address) {
+    try {
+      return java.net.InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 
@@ -279,6 +317,20 @@ public final class NodeConfig {
     return props;
   }
 
+  /** Client properties Kafka itself types as passwords (sasl.jaas.config, ssl.keystore.key, ...). */
+  private static final Set<String> KAFKA_SECRETS =
+      Stream.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef())
+          .flatMap(def -> def.configKeys().values().stream())
+          .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+          .map(k -> k.name)
+          .collect(Collectors.toUnmodifiableSet());
+
+  /** Whether a Kafka client property's value must never be printed. */
+  static boolean isSecret(String kafkaProperty) {
+    return KAFKA_SECRETS.contains(kafkaProperty)
+        || kafkaProperty.matches("(?i).*(password|secret|jaas|token|credential).*");
+  }
+
   /** True when --help or --version was asked for (and printed): nothing is to be started. */
   public boolean helpOnly() {
     return helpOnly;
@@ -289,7 +341,8 @@ public final class NodeConfig {
     if (o.longestName().equals("--kafka-property") && v instanceof List<?> list) {
       // Never print secrets (SASL passwords, key store passwords) into the log.
       return list.stream().map(String::valueOf)
-          .map(kv -> kv.matches("(?i).*(password|secret|jaas|token).*=.*") ? kv.substring(0, kv.indexOf('=') + 1) + "****" : kv)
+          .map(kv -> kv.indexOf('=') > 0 && isSecret(kv.substring(0, kv.indexOf('=')).strip())
+              ? kv.substring(0, kv.indexOf('=') + 1) + "****" : kv)
           .toList().toString();
     }
     if (v == null && o.longestName().equals("--snapshot-interval")) {
@@ -307,6 +360,19 @@ public final class NodeConfig {
   /** The effective configuration, one line per setting with where it came from. */
   public List<String> effectiveSettings() {
     return effective;
+  }
+
+  /** The auth file, when requests must carry bearer tokens. */
+  public Optional<Path> authFile() {
+    return Optional.ofNullable(authFile);
+  }
+
+  /**
+   * True when the node answers anyone who reaches it, beyond this machine: a non-loopback bind
+   * without an auth file, allowed by {@code --insecure}.
+   */
+  public boolean openToTheNetwork() {
+    return authFile == null && !isLoopback(bind);
   }
 
   public String bootstrapServers() {

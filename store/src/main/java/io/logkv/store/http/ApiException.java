@@ -29,6 +29,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, "not_found", detail);
   }
 
+  /** 401: no credentials, or ones this node does not know (the caller adds WWW-Authenticate). */
+  public static ApiException unauthorized(String detail) {
+    return new ApiException(401, "unauthorized", detail);
+  }
+
+  /** 403: known credentials without the right. */
+  public static ApiException forbidden(String detail) {
+    return new ApiException(403, "forbidden", detail);
+  }
+
   public static ApiException methodNotAllowed(String method, String allow) {
     return new ApiException(405, "method_not_allowed", method + " is not allowed here; allowed: " + allow, allow, null);
   }

@@ -1,6 +1,5 @@
 package io.logkv.store.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.logkv.store.log.Reader;
 import io.logkv.store.shard.Member;
 import io.logkv.store.shard.Membership;
@@ -144,11 +143,32 @@ final class ClusterRoutes {
    * What two members must agree on, in a comparable form: the member list (as a set), R and the
    * partition count; read from a /cluster document.
    */
-  static String agreement(JsonNode cluster) {
+  /**
+   * {@code GET /cluster/fingerprint}: a SHA-256 of the member list, R and partition count, which
+   * every member must share. Open (no token): it tells nothing of the cluster, so members compare
+   * it with each other at start even when the nodes ask for tokens.
+   */
+  void fingerprint(HttpServerExchange ex) {
+    if (membership.self().isEmpty()) {
+      throw ApiException.notFound("this node runs without --members: a full copy on its own, no cluster table");
+    }
+    Responses.json(ex, 200, Map.of("fingerprint", fingerprint(agreement(membership))));
+  }
+
+  /** The member list, R and partition count every member must agree on, as words. */
+  static String agreement(Membership membership) {
     TreeSet<String> members = new TreeSet<>();
-    cluster.path("members").forEach(m -> members.add(m.path("id").asText() + "=" + m.path("url").asText()));
-    return "members " + members + ", replicas " + cluster.path("replicas").asInt() + ", partitions "
-        + cluster.path("partitions").asInt();
+    membership.members().forEach(m -> members.add(m.id() + "=" + m.url()));
+    return "members " + members + ", replicas " + membership.replicas() + ", partitions " + membership.partitions();
+  }
+
+  static String fingerprint(String agreement) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(agreement.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

@@ -159,6 +159,7 @@ public final class Router implements HttpHandler {
           case "/admin/digest" -> () -> admin.digest(ex);
           case "/cluster" -> () -> cluster.cluster(ex);
           case "/cluster/status" -> () -> cluster.status(ex, status);
+          case "/cluster/fingerprint" -> () -> cluster.fingerprint(ex);
           default -> throw ApiException.notFound("no route " + ex.getRequestMethod() + " " + path);
         };
     ex.putAttachment(ROUTE, path);

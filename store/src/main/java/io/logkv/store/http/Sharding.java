@@ -54,15 +54,16 @@ public final class Sharding {
 
   /**
    * Compares this node's member list, R and partition count with every other member that answers
-   * {@code GET /cluster}; throws, naming the member and both views, on a difference.
+   * {@code GET /cluster/fingerprint}; throws, naming the member and this node's view, on a
+   * difference.
    */
   public void checkAgreement() {
-    String mine = ClusterRoutes.agreement(Responses.JSON.valueToTree(ClusterRoutes.document(membership, peers)));
-    peers.checkAgreement(mine, theirs -> {
+    String mine = ClusterRoutes.agreement(membership);
+    peers.checkAgreement(mine, ClusterRoutes.fingerprint(mine), body -> {
       try {
-        return ClusterRoutes.agreement(Responses.JSON.readTree(theirs));
+        return Responses.JSON.readTree(body).path("fingerprint").asText("");
       } catch (java.io.IOException e) {
-        return "an unreadable /cluster document";
+        return "";
       }
     });
   }

@@ -16,6 +16,9 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import io.logkv.store.record.Partitioner;
@@ -150,7 +153,7 @@ public record LogTopic(
       }
       return new LogTopic(name, spec.partitions(), d.topicId(), actualRf, actualMinIsr, deleteRetention);
     } catch (ExecutionException e) {
-      throw new LogException("could not create or check topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+      throw explain("could not create or check topic " + name, e.getCause());
     } catch (TimeoutException e) {
       throw new LogException(
           "could not create or check topic " + name + ": the brokers did not answer within " + timeoutMillis + " ms", e);
@@ -158,6 +161,31 @@ public record LogTopic(
       Thread.currentThread().interrupt();
       throw new LogException("interrupted while checking topic " + name, e);
     }
+  }
+
+  /**
+   * A failed admin call as the node reports it. Refused credentials and missing rights get a
+   * message that says so and which settings to look at: they never heal by waiting, so {@link
+   * #open} does not retry them.
+   */
+  static LogException explain(String what, Throwable cause) {
+    String settings = " (set with --kafka-property KEY=VALUE or --kafka-properties-file FILE)";
+    if (cause instanceof SslAuthenticationException) {
+      return new LogException(what + ": TLS authentication with Kafka failed: " + cause.getMessage()
+          + ". Check ssl.truststore.location/ssl.truststore.type (the brokers' CA) and, for mutual TLS,"
+          + " ssl.keystore.*" + settings, cause);
+    }
+    if (cause instanceof AuthenticationException) {
+      return new LogException(what + ": Kafka refused this node's credentials (SASL authentication failed): "
+          + cause.getMessage() + ". Check sasl.mechanism and the user and password in sasl.jaas.config" + settings,
+          cause);
+    }
+    if (cause instanceof AuthorizationException) {
+      return new LogException(what + ": Kafka denied this node's principal an operation: " + cause.getMessage()
+          + ". It needs Describe, Create and DescribeConfigs on the topic, Read and Write on it, and Describe on"
+          + " the cluster", cause);
+    }
+    return new LogException(what + ": " + cause.getMessage(), cause);
   }
 
   private static void create(Admin admin, TopicSpec spec, short rf, int minIsr, int brokers, long timeoutMillis)

@@ -100,17 +100,19 @@ public final class Peers {
   }
 
   /**
-   * Asks every other member for its {@code GET /cluster}; throws, naming the member and the
-   * difference, if one answers with another member list, R or partition count. Members that do not
-   * answer (not started yet) are skipped: they check against this node when they start.
+   * Asks every other member for its {@code GET /cluster/fingerprint} (open, so it works when the
+   * nodes ask for tokens); throws, naming the member, if one answers with another fingerprint: its
+   * member list, R or partition count differ. Members that do not answer (not started yet) are
+   * skipped: they check against this node when they start.
    *
-   * @param describe this node's own view, as {@code GET /cluster} serves it
-   * @param parse reads a member's answer into the same comparable form
+   * @param mine this node's member list, R and partition count, in words, for the message
+   * @param myFingerprint their SHA-256, as the route serves it
+   * @param parse reads the fingerprint out of a member's answer
    */
-  public void checkAgreement(String mine, Function<String, String> parse) {
+  public void checkAgreement(String mine, String myFingerprint, Function<String, String> parse) {
     for (Member m : others()) {
-      HttpRequest request = HttpRequest.newBuilder(m.url().resolve("/cluster")).timeout(Duration.ofSeconds(2))
-          .GET().build();
+      HttpRequest request = HttpRequest.newBuilder(m.url().resolve("/cluster/fingerprint"))
+          .timeout(Duration.ofSeconds(2)).GET().build();
       String theirs;
       try {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -119,7 +121,7 @@ public final class Peers {
               + " on its own); start every node with the same --members and --replicas");
         }
         if (r.statusCode() != 200) {
-          LOG.info("member {} answered GET /cluster with {}; not compared", m.id(), r.statusCode());
+          LOG.warn("member {} answered GET /cluster/fingerprint with {}; not compared", m.id(), r.statusCode());
           continue;
         }
         theirs = parse.apply(r.body());
@@ -131,9 +133,10 @@ public final class Peers {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while comparing member lists", e);
       }
-      if (!mine.equals(theirs)) {
-        throw new IllegalStateException("member " + m.id() + " at " + m.url() + " runs with another cluster: it has "
-            + theirs + ", this node " + mine + "; start every node with the same --members, --replicas and partitions");
+      if (!myFingerprint.equals(theirs)) {
+        throw new IllegalStateException("member " + m.id() + " at " + m.url() + " runs with another cluster: its"
+            + " member list, --replicas or partition count differ from this node's (" + mine + "; compare GET /cluster"
+            + " on both); start every node with the same --members, --replicas and partitions");
       }
     }
   }

@@ -3,9 +3,12 @@ package io.logkv.store.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParameterException;
 
 class NodeConfigTest {
@@ -67,5 +70,62 @@ class NodeConfigTest {
     assertThat(ByteSizes.parse("2GiB")).isEqualTo(2L << 30);
     assertThat(ByteSizes.format(1 << 20)).isEqualTo("1MiB");
     assertThatThrownBy(() -> Durations.parse("1.5s")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aNonLoopbackBind_needsAnAuthFile_orAnExplicitInsecure(@TempDir Path dir) throws Exception {
+    for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "::1", "localhost"}) {
+      NodeConfig c = NodeConfig.of("--bootstrap-servers", "k:1", "--bind", loopback);
+      assertThat(c.authFile()).isEmpty();
+      assertThat(c.openToTheNetwork()).as(loopback).isFalse();
+    }
+    assertThatThrownBy(() -> NodeConfig.of("--bootstrap-servers", "k:1", "--bind", "0.0.0.0"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--bind 0.0.0.0 is not a loopback address")
+        .hasMessageContaining("--auth-file").hasMessageContaining("--insecure");
+    assertThatThrownBy(() -> NodeConfig.of("--bootstrap-servers", "k:1", "--bind", "::"))
+        .isInstanceOf(ParameterException.class);
+
+    NodeConfig insecure = NodeConfig.of("--bootstrap-servers", "k:1", "--bind", "0.0.0.0", "--insecure");
+    assertThat(insecure.openToTheNetwork()).isTrue();
+    NodeConfig fromEnv = NodeConfig.parse(new String[0],
+        Map.of("LOGKV_BOOTSTRAP_SERVERS", "k:1", "LOGKV_BIND", "0.0.0.0", "LOGKV_INSECURE", "true"));
+    assertThat(fromEnv.openToTheNetwork()).isTrue();
+    assertThatThrownBy(() -> NodeConfig.parse(new String[0],
+        Map.of("LOGKV_BOOTSTRAP_SERVERS", "k:1", "LOGKV_BIND", "0.0.0.0", "LOGKV_INSECURE", "false")))
+        .isInstanceOf(ParameterException.class);
+
+    Path tokens = Files.writeString(dir.resolve("tokens"), "a-token-0123456789abcdef read\n");
+    NodeConfig secured = NodeConfig.parse(new String[] {"--bind", "0.0.0.0"},
+        Map.of("LOGKV_BOOTSTRAP_SERVERS", "k:1", "LOGKV_AUTH_FILE", tokens.toString()));
+    assertThat(secured.authFile()).contains(tokens);
+    assertThat(secured.openToTheNetwork()).isFalse();
+    assertThat(String.join("\n", secured.effectiveSettings())).contains("auth-file").doesNotContain("a-token");
+  }
+
+  @Test
+  void aBadAuthFile_isRefusedAtStart_namingTheLine(@TempDir Path dir) throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "a-token-0123456789abcdef read\nb-token-0123456789 root\n");
+    assertThatThrownBy(() -> NodeConfig.of("--bootstrap-servers", "k:1", "--auth-file", tokens.toString()))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--auth-file").hasMessageContaining("line 2").hasMessageNotContaining("b-token");
+    assertThatThrownBy(() -> NodeConfig.of("--bootstrap-servers", "k:1", "--auth-file", dir.resolve("none").toString()))
+        .isInstanceOf(ParameterException.class).hasMessageContaining("cannot be read");
+  }
+
+  @Test
+  void kafkaSecrets_areNeverPrinted() {
+    NodeConfig c = NodeConfig.of("--bootstrap-servers", "k:1",
+        "--kafka-property", "security.protocol=SASL_SSL",
+        "--kafka-property", "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+            + " username=\"logkv\" password=\"hunter2-secret\";",
+        "--kafka-property", "ssl.truststore.password=truststore-pw",
+        "--kafka-property", "ssl.keystore.key=-----BEGIN PRIVATE KEY-----abc",
+        "--kafka-property", "ssl.truststore.location=/etc/kafka/ca.p12");
+    String printed = String.join("\n", c.effectiveSettings());
+    assertThat(printed).contains("security.protocol=SASL_SSL").contains("ssl.truststore.location=/etc/kafka/ca.p12")
+        .contains("sasl.jaas.config=****").contains("ssl.truststore.password=****").contains("ssl.keystore.key=****")
+        .doesNotContain("hunter2").doesNotContain("truststore-pw").doesNotContain("BEGIN PRIVATE KEY");
+    assertThat(c.kafkaClientProperties()).containsEntry("ssl.truststore.password", "truststore-pw");
   }
 }
