@@ -47,6 +47,13 @@ final class JmhBench {
       }
       rows.add(new Row(shortName, params, r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
           r.getPrimaryResult().getScoreUnit()));
+      // A group's threads each have their own figure beside the group's total: "<group>:<method>".
+      r.getSecondaryResults().forEach((label, result) -> {
+        if (!label.startsWith("·")) { // profilers' results (·gc.alloc.rate...) are not a side of the group
+          rows.add(new Row(shortName + ":" + label, params, result.getScore(), result.getScoreError(),
+              result.getScoreUnit()));
+        }
+      });
     }
     return rows;
   }

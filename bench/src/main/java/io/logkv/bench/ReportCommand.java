@@ -93,7 +93,8 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private void cacheRows(List<JmhBench.Row> jmh) {
-    for (String method : List.of("get_2threads", "get_1thread", "mixed90get10put_2threads", "put_2threads")) {
+    for (String method : List.of("get_2threads", "get_1thread", "put_1thread", "writerAndReaders:reader",
+        "writerAndReaders:writer")) {
       for (String ttl : List.of("true", "false")) {
         Optional<JmhBench.Row> logkv = find(jmh, "CacheBenchmark." + method, "logkv", ttl);
         Optional<JmhBench.Row> chm = find(jmh, "CacheBenchmark." + method, "chm", ttl);
@@ -102,7 +103,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         double ratio = logkv.get().score() / chm.get().score();
         boolean targeted = method.equals("get_2threads") && ttl.equals("true");
-        report.add(new Report.Row("cache " + method.replace("_", ", ") + ", TTL " + (ttl.equals("true") ? "on" : "off"),
+        String shape = method.startsWith("writerAndReaders:")
+            ? method.substring(method.indexOf(':') + 1) + "s' side, one writer beside one reader"
+            : method.replace("_", ", ");
+        report.add(new Report.Row("cache " + shape + ", TTL " + (ttl.equals("true") ? "on" : "off"),
             f("%.1f M ops/s", logkv.get().score()), f("ConcurrentHashMap %.1f M ops/s", chm.get().score()),
             Report.ratio(ratio), targeted ? ">= 0.9x" : "", targeted ? Report.met(ratio >= 0.9) : ""));
       }
