@@ -102,7 +102,7 @@ public final class NodeConfig {
   private long maxValueBytes;
 
   @Option(names = "--max-memory-bytes", defaultValue = "0", converter = SizeConverter.class,
-      description = "Writes are refused with 507 once the map holds this much. 0: 75% of the JVM's max heap. Default: ${DEFAULT-VALUE}.")
+      description = "Writes are refused with 507 once the map holds this much. 0: 75%% of the JVM's max heap. Default: ${DEFAULT-VALUE}.")
   private long maxMemoryBytes;
 
   @Option(names = "--write-timeout", defaultValue = "5s", converter = DurationConverter.class,
