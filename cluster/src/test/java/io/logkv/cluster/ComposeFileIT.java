@@ -64,11 +64,12 @@ class ComposeFileIT {
   }
 
   @Test
-  void composeClient_acceptsTheFile_aloneAndWithTheSecureOverride() throws Exception {
+  void composeClient_acceptsTheFile_aloneAndWithTheSecureAndShardedOverrides() throws Exception {
     Optional<List<String>> client = composeClient();
     assumeTrue(client.isPresent(), "no docker compose client on this machine (docker compose plugin or docker-compose)");
     for (List<String> files : List.of(List.of(COMPOSE.toString()),
-        List.of(COMPOSE.toString(), ROOT.resolve("docker-compose.secure.yml").toString()))) {
+        List.of(COMPOSE.toString(), ROOT.resolve("docker-compose.secure.yml").toString()),
+        List.of(COMPOSE.toString(), ROOT.resolve("docker-compose.sharded.yml").toString()))) {
       List<String> cmd = new java.util.ArrayList<>(client.get());
       files.forEach(f -> cmd.addAll(List.of("-f", f)));
       cmd.addAll(List.of("config"));
@@ -76,8 +77,13 @@ class ComposeFileIT {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(out).isZero();
-      if (files.size() == 2) {
+      if (files.get(files.size() - 1).endsWith("secure.yml")) {
         assertThat(out).contains("LOGKV_AUTH_FILE: /etc/logkv/tokens").contains("LOGKV_NGINX_TLS_CERT: /etc/logkv/tls/server.crt");
+      } else if (files.get(files.size() - 1).endsWith("sharded.yml")) {
+        // Every node: the same member list and R, its own id, and the bootstrap servers kept.
+        assertThat(out.split("LOGKV_MEMBERS: n1=http://n1:8081,n2=http://n2:8082,n3=http://n3:8083", -1)).hasSize(4);
+        assertThat(out.split("LOGKV_REPLICAS: '2'|LOGKV_REPLICAS: \"2\"", -1)).hasSize(4);
+        assertThat(out).contains("LOGKV_NODE_ID: n3").contains("LOGKV_BOOTSTRAP_SERVERS: kafka1:9092,kafka2:9092,kafka3:9092");
       } else {
         assertThat(out).containsPattern("LOGKV_INSECURE: ['\"]true['\"]");
       }
