@@ -35,6 +35,10 @@ class BrokerDownThroughNginxIT {
         assertThat(Client.put(cluster.url() + "/keys/k" + i, "v" + i).statusCode()).isEqualTo(200);
       }
       String last = Client.put(cluster.url() + "/keys/k9", "v9").headers().firstValue("X-Log-Position").orElseThrow();
+      // A token read waits only for the key's own partition: the token names k1's partition, far ahead.
+      String k1Partition = Client.put(cluster.url() + "/keys/k1", "v1").headers().firstValue("X-Log-Position")
+          .orElseThrow().split(":")[0];
+      String unreachable = k1Partition + ":1000000";
       for (NodeProcess n : cluster.nodes()) {
         assertThat(Client.get(n.url() + "/keys/k9", Map.of("X-Min-Position", last)).statusCode()).isEqualTo(200);
       }
@@ -52,9 +56,9 @@ class BrokerDownThroughNginxIT {
         senders.add(background.submit(() -> {
           for (int i = 0; System.nanoTime() < end && i < 10_000; i++) {
             HttpResponse<String> r = switch ((thread + i) % 3) {
-              case 0 -> Client.put(cluster.url() + "/keys/w" + i, "x");
+              case 0 -> Client.send("PUT", cluster.url() + "/keys/w" + i, "x", Map.of()); // no retry: the refusal is the point
               case 1 -> Client.get(cluster.url() + "/keys/k1?consistency=strong");
-              default -> Client.get(cluster.url() + "/keys/k1", Map.of("X-Min-Position", "0:1000000"));
+              default -> Client.get(cluster.url() + "/keys/k1", Map.of("X-Min-Position", unreachable));
             };
             needLog.merge(r.statusCode(), 1, Integer::sum);
           }

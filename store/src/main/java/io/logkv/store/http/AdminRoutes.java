@@ -67,7 +67,11 @@ final class AdminRoutes {
         java.util.List<Digest> byPartition = reader.digestByPartition();
         for (int p = 0; p < byPartition.size(); p++) {
           if (held.test(p)) {
-            partitions.put(Integer.toString(p), Map.of("keys", byPartition.get(p).keys(), "digest", byPartition.get(p).hex()));
+            // Ordered, so that two nodes' documents for the same state are the same bytes.
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("keys", byPartition.get(p).keys());
+            one.put("digest", byPartition.get(p).hex());
+            partitions.put(Integer.toString(p), one);
           }
         }
         body.put("partitions", partitions);
