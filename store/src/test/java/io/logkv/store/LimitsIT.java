@@ -112,6 +112,7 @@ class LimitsIT {
           String response = c.readResponse(Duration.ofSeconds(10));
           if (RawHttp.status(response) == 503) {
             assertThat(response).contains("\"overloaded\"");
+            assertThat(response).as("a refused PUT says it was not applied").contains("\"outcome\":\"not_applied\"");
             refused.add(i);
           }
         }

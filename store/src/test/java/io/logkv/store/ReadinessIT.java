@@ -32,7 +32,10 @@ class ReadinessIT {
       assertThat(early.statusCode()).isEqualTo(503);
       assertThat(early.headers().firstValue("Retry-After")).contains("1");
       assertThat(json(early.body()).get("error").asText()).isEqualTo("not_ready");
-      assertThat(Http.put(late.url() + "/keys/k-1", "x").statusCode()).isEqualTo(503);
+      assertThat(json(early.body()).has("outcome")).as("a refused read has no write outcome").isFalse();
+      HttpResponse<String> earlyWrite = Http.put(late.url() + "/keys/k-1", "x");
+      assertThat(earlyWrite.statusCode()).isEqualTo(503);
+      assertThat(json(earlyWrite.body()).get("outcome").asText()).as("a write refused before the log").isEqualTo("not_applied");
       assertThat(Http.get(late.url() + "/health/ready").statusCode()).isEqualTo(503);
       assertThat(Http.get(late.url() + "/health/live").statusCode()).isEqualTo(200);
       assertThat(json(Http.get(late.url() + "/status").body()).get("state").asText()).isEqualTo("replaying");

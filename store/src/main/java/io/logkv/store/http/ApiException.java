@@ -47,6 +47,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(503, code, detail);
   }
 
+  /**
+   * A 503 for a request refused before it was handled (the node is not ready, or at a connection
+   * or body-bytes limit): a write refused so was certainly not applied, and says so, so that a
+   * client retries it anywhere; a read gets no outcome.
+   */
+  public static ApiException refusedBeforeHandling(io.undertow.util.HttpString method, String code, String detail) {
+    boolean read = io.undertow.util.Methods.GET.equals(method) || io.undertow.util.Methods.HEAD.equals(method);
+    return read ? unavailable(code, detail) : writeNotApplied(code, detail);
+  }
+
   /** A 503 for a write that was certainly not applied: safe to retry anywhere. */
   public static ApiException writeNotApplied(String code, String detail) {
     return new ApiException(503, code, detail, null, "not_applied");

@@ -82,7 +82,7 @@ final class BodyReader {
             refused.incrementAndGet();
             finish(e, finished, timer, reserved);
             e.setPersistent(false);
-            Responses.error(e, ApiException.unavailable("overloaded", "the node holds more than " + maxInflightBytes
+            Responses.error(e, ApiException.refusedBeforeHandling(e.getRequestMethod(), "overloaded", "the node holds more than " + maxInflightBytes
                 + " bytes of request bodies not yet handled (--max-inflight-body-bytes); try again or another node"));
             return;
           }

@@ -36,7 +36,7 @@ public final class HttpServer implements AutoCloseable {
       countConnection(ex);
       if (connections.get() > max) {
         ex.setPersistent(false);
-        Responses.error(ex, ApiException.unavailable("overloaded", "the node has more than " + max
+        Responses.error(ex, ApiException.refusedBeforeHandling(ex.getRequestMethod(), "overloaded", "the node has more than " + max
             + " open connections (--max-connections); try again or another node"));
         return;
       }

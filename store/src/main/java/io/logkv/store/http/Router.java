@@ -74,7 +74,7 @@ public final class Router implements HttpHandler {
         ex.putAttachment(ROUTE, "/keys/{key}/ttl");
         Key key = Key.fromPath(rest.substring(0, rest.length() - 4));
         Query query = query(ex);
-        requireReady();
+        requireReady(method);
         if (!forwarded(ex, key, false)) {
           keys.changeTtl(ex, key, query);
         }
@@ -84,7 +84,7 @@ public final class Router implements HttpHandler {
       allow(method, "GET, PUT, DELETE", Methods.GET, Methods.PUT, Methods.DELETE);
       Key key = Key.fromPath(rest);
       Query query = query(ex);
-      requireReady();
+      requireReady(method);
       if (forwarded(ex, key, method.equals(Methods.PUT))) {
         return;
       }
@@ -99,7 +99,7 @@ public final class Router implements HttpHandler {
       ex.putAttachment(ROUTE, "/keys");
       allow(method, "GET", Methods.GET);
       Query query = query(ex);
-      requireReady();
+      requireReady(method);
       if (sharding.membership().sharded()) {
         String prefix = query.get("prefix", "");
         String after = query.get("after");
@@ -125,7 +125,7 @@ public final class Router implements HttpHandler {
       allow(method, "GET, POST, DELETE", Methods.GET, Methods.POST, Methods.DELETE);
       Key key = Key.fromPath(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
       Query query = query(ex);
-      requireReady();
+      requireReady(method);
       if (forwarded(ex, key, method.equals(Methods.POST))) {
         return;
       }
@@ -193,9 +193,9 @@ public final class Router implements HttpHandler {
     return true;
   }
 
-  private void requireReady() {
+  private void requireReady(HttpString method) {
     if (!state.ready()) {
-      throw ApiException.unavailable("not_ready", "the node is replaying the log and serves no data until it has caught up");
+      throw ApiException.refusedBeforeHandling(method, "not_ready", "the node is replaying the log and serves no data until it has caught up");
     }
   }
 
