@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * listeners stay PLAINTEXT on loopback.
  */
 public final class KafkaBroker implements AutoCloseable {
+  private static final Duration FORMAT_TIMEOUT = Duration.ofMinutes(3);
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -422,10 +423,14 @@ public final class KafkaBroker implements AutoCloseable {
             args,
             dataDir.resolve("format.log"));
     format.start();
-    if (!format.awaitExit(Duration.ofSeconds(60)) || format.exitCode() != 0) {
+    // A JVM that formats a directory: seconds when idle, but a loaded 2-core machine starting three
+    // of them at once has taken over a minute. A tool that hangs is still stopped.
+    boolean exited = format.awaitExit(FORMAT_TIMEOUT);
+    if (!exited || format.exitCode() != 0) {
       format.kill();
-      throw new IllegalStateException(
-          "formatting the Kafka data directory failed; its output:\n" + format.logTail(30));
+      throw new IllegalStateException("formatting the Kafka data directory "
+          + (exited ? "failed (exit status " + format.exitCode() + ")" : "did not finish within " + FORMAT_TIMEOUT.toSeconds() + " s")
+          + "; its output:\n" + format.logTail(30));
     }
     LOG.info("formatted Kafka data directory {} (cluster id {})", dataDir, id);
   }
