@@ -68,7 +68,7 @@ class LocalClusterIT {
   }
 
   @Test
-  @Timeout(180)
+  @Timeout(420)
   void sigkillOfOneNode_underLoadThroughNginx_failsNoRequest() throws Exception {
     NodeProcess victim = cluster.node(1);
     ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -76,11 +76,12 @@ class LocalClusterIT {
     AtomicInteger ok = new AtomicInteger();
     Map<String, Integer> failures = new ConcurrentHashMap<>();
     List<Future<?>> workers = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // A safety bound: the test stops the load itself once it has seen enough operations.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     for (int t = 0; t < 4; t++) {
       int thread = t;
       workers.add(clients.submit(() -> {
-        // Bounded by count and by time: at most 5,000 operations per thread, 60 s in all.
+        // Bounded by count and by time: at most 5,000 operations per thread, 300 s in all.
         for (int i = 0; i < 5_000 && !stop.get() && System.nanoTime() < deadline; i++) {
           String key = cluster.url() + "/keys/load-" + thread + "-" + (i % 50);
           String method = i % 10 == 9 ? "DELETE" : i % 2 == 0 ? "PUT" : "GET";
@@ -126,8 +127,8 @@ class LocalClusterIT {
     assertThat(digests).containsOnly(digests.get(0));
   }
 
-  /** Waits until {@code target} operations succeeded; fails the test if they do not within 60 s. */
+  /** Waits until {@code target} operations succeeded; fails the test if they do not within 2 minutes (a loaded 2-core machine has managed only a few per second). */
   private static void awaitOk(AtomicInteger ok, int target) {
-    await("at least " + target + " successful operations").atMost(Duration.ofSeconds(60)).until(() -> ok.get() >= target);
+    await("at least " + target + " successful operations").atMost(Duration.ofSeconds(120)).until(() -> ok.get() >= target);
   }
 }
