@@ -30,6 +30,34 @@ class ComposeFileIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path COMPOSE = ROOT.resolve("docker-compose.yml");
 
+  /**
+   * Images are built from the repository root with a .dockerignore that sends only what the
+   * Dockerfiles copy: a Dockerfile that copies a path the ignore file leaves out cannot build.
+   */
+  @Test
+  void everyPathADockerfileCopies_isInTheBuildContext() throws Exception {
+    List<String> allowed = Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+        .filter(l -> l.startsWith("!")).map(l -> l.substring(1).replaceAll("/$", "")).toList();
+    assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).as("everything else is left out").contains("*");
+    List<Path> dockerfiles;
+    try (var files = Files.list(ROOT)) {
+      dockerfiles = files.map(dir -> dir.resolve("Dockerfile")).filter(Files::isRegularFile).toList();
+    }
+    assertThat(dockerfiles).hasSizeGreaterThanOrEqualTo(4);
+    Pattern copy = Pattern.compile("(?m)^(?:COPY|ADD)\\s+(?:--\\S+\\s+)*(\\S+)\\s+\\S+\\s*$");
+    int copies = 0;
+    for (Path dockerfile : dockerfiles) {
+      Matcher c = copy.matcher(Files.readString(dockerfile));
+      while (c.find()) {
+        String source = c.group(1).replaceAll("/$", "");
+        copies++;
+        assertThat(allowed).as(ROOT.relativize(dockerfile) + " copies " + source + ": .dockerignore must let it in")
+            .anyMatch(a -> source.equals(a) || source.startsWith(a + "/"));
+      }
+    }
+    assertThat(copies).isGreaterThanOrEqualTo(7);
+  }
+
   @Test
   void nginxService_setsEveryPlaceholderOfTheSharedTemplate() throws Exception {
     String template = Files.readString(ROOT.resolve("nginx/logkv.conf.template"));
