@@ -101,7 +101,8 @@ public final class ChaosReport {
     local.keySet().stream().filter(k -> !scenarios.contains(k)).forEach(scenarios::add);
     docker.keySet().stream().filter(k -> !scenarios.contains(k)).forEach(scenarios::add);
     StringBuilder md = new StringBuilder("# Chaos suite: local and docker backends side by side\n\n");
-    md.append("Written by `ChaosSuiteIT` from the latest JSON result of each scenario on each backend: local in")
+    md.append("Written by the chaos suites (`ChaosSuiteIT`, `ShardedChaosSuiteIT`) from the latest JSON result")
+        .append(" of each scenario on each backend: local in")
         .append(" [REPORT.md](REPORT.md) (`mvn verify`), docker in [docker/REPORT.md](docker/REPORT.md)")
         .append(" (`-Dchaos.backend=docker`). Each cell is local / docker; – where a backend has no result.\n\n");
     md.append("| scenario | passed | ready ms | converge ms | client errors | ops/s | p99 ms | max ms | lost writes | anomalies | finished at |\n");

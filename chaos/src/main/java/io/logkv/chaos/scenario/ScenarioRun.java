@@ -480,7 +480,8 @@ public final class ScenarioRun {
         int owner = table.of(p).get(copy);
         holders.add(cluster.nodeId(owner));
         JsonNode held = digests.get(owner).get(Integer.toString(p));
-        digest.append(p == 0 ? "" : ",").append(p).append(':').append(held == null ? "not held" : held.get("digest").asText());
+        digest.append(p == 0 ? "" : ",").append(p).append(':')
+            .append(held == null ? "not held" : held.get("digest").asText());
       }
       Map<String, Versioned> entries = new HashMap<>();
       for (String key : keys) {
