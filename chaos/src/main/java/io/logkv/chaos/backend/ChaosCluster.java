@@ -16,6 +16,14 @@ public interface ChaosCluster extends AutoCloseable {
 
   int size();
 
+  /** How many nodes hold each partition: 0 in full-copy mode (all of them), R when sharded. */
+  int replicas();
+
+  /** {@code full copy} or {@code sharded N=3 R=2}, for the report. */
+  default String mode() {
+    return ClusterSpec.mode(size(), replicas());
+  }
+
   /** Node {@code i}'s id, e.g. {@code n2}. */
   String nodeId(int i);
 

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param dataDir where the broker's data, the nodes' files and every log go (kept after the run)
  * @param balancerTimeout how long the balancer waits for a node before trying the next; above the
  *     nodes' write and read-wait timeouts, so only a hung node is left
+ * @param replicas 0 for full copy (every node holds every partition), else sharded mode: each
+ *     partition held by this many of the nodes, 1 to {@code nodes}
  */
 public record ClusterSpec(int nodes, int brokers, List<String> nodeArgs, Path dataDir,
-    java.time.Duration balancerTimeout) {
+    java.time.Duration balancerTimeout, int replicas) {
 
   public ClusterSpec {
     if (nodes < 2) {
@@ -27,5 +29,28 @@ public record ClusterSpec(int nodes, int brokers, List<String> nodeArgs, Path da
     nodeArgs = List.copyOf(nodeArgs);
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(balancerTimeout, "balancerTimeout");
+    if (replicas < 0 || replicas > nodes) {
+      throw new IllegalArgumentException("replicas must be 0 (full copy) or 1 to " + nodes + ", not " + replicas);
+    }
+  }
+
+  /** A full-copy cluster: every node holds every partition. */
+  public ClusterSpec(int nodes, int brokers, List<String> nodeArgs, Path dataDir, java.time.Duration balancerTimeout) {
+    this(nodes, brokers, nodeArgs, dataDir, balancerTimeout, 0);
+  }
+
+  /** The same cluster in sharded mode, each partition held by {@code r} nodes. */
+  public ClusterSpec sharded(int r) {
+    return new ClusterSpec(nodes, brokers, nodeArgs, dataDir, balancerTimeout, r);
+  }
+
+  /** The mode as the report names it: {@code full copy} or {@code sharded N=3 R=2}. */
+  public String mode() {
+    return mode(nodes, replicas);
+  }
+
+  /** The mode of {@code nodes} nodes with {@code replicas} copies of each partition (0: full copy). */
+  public static String mode(int nodes, int replicas) {
+    return replicas == 0 ? "full copy" : "sharded N=" + nodes + " R=" + replicas;
   }
 }

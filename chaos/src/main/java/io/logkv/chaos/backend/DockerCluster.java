@@ -175,6 +175,7 @@ final class DockerCluster implements ChaosCluster {
           // Bound to 0.0.0.0 on the run's private networks, which only the suite reaches: no tokens.
           .withEnv("LOGKV_INSECURE", "true")
           .withEnv("LOGKV_PORT", Integer.toString(NODE_PORT))
+          .withEnv(shardedEnv())
           .withCommand(spec.nodeArgs().toArray(new String[0]))
           .waitingFor(Wait.forHttp("/health/ready").forPort(NODE_PORT).withStartupTimeout(START_TIMEOUT));
       nodes.add(node);
@@ -196,6 +197,19 @@ final class DockerCluster implements ChaosCluster {
     nginx.start();
     LOG.info("docker cluster {} up: nginx at {}, nodes at {}", prefix, balancerUrl(),
         IntStream.range(0, size()).mapToObj(this::nodeUrl).toList());
+  }
+
+  /**
+   * Sharded mode, as docker-compose.sharded.yml sets it: every member at its alias on the back
+   * network (where the nodes reach each other to forward) and R; nothing in full-copy mode.
+   */
+  private Map<String, String> shardedEnv() {
+    if (spec.replicas() == 0) {
+      return Map.of();
+    }
+    String members = IntStream.range(0, spec.nodes())
+        .mapToObj(i -> nodeId(i) + "=http://" + nodeId(i) + ":" + NODE_PORT).collect(Collectors.joining(","));
+    return Map.of("LOGKV_MEMBERS", members, "LOGKV_REPLICAS", Integer.toString(spec.replicas()));
   }
 
   /** A container on {@code network} at host number {@code host} of its subnet. */
@@ -252,6 +266,11 @@ final class DockerCluster implements ChaosCluster {
   @Override
   public int size() {
     return spec.nodes();
+  }
+
+  @Override
+  public int replicas() {
+    return spec.replicas();
   }
 
   @Override
@@ -441,6 +460,11 @@ final class DockerCluster implements ChaosCluster {
     d.put("pause", "docker pause (cgroup freezer), then unpause");
     d.put("kafka cut", "its container disconnected from the Kafka network");
     d.put("balancer cut", "its container disconnected from nginx's network");
+    d.put("mode", mode());
+    if (spec.replicas() > 0) {
+      d.put("routing", "nginx round robin (the image's config has no owner routing); a node forwards a key it does"
+          + " not own to an owner over the Kafka network");
+    }
     d.put("brokers", kafkas.size() + " KRaft broker+controller container(s)");
     d.put("broker cut", "its container disconnected from the network of the nodes, the proxies and the other brokers");
     return d;

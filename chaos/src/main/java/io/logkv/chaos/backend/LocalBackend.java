@@ -27,6 +27,7 @@ final class LocalBackend implements Backend {
           .brokers(spec.brokers())
           .dataDir(spec.dataDir())
           .nodeArgs(spec.nodeArgs())
+          .replicas(spec.replicas())
           .nginxReadTimeout(spec.balancerTimeout())
           .nodeBootstrap(links::bootstrapFor)
           .nginxUpstream(links::balancerPort)
@@ -39,14 +40,14 @@ final class LocalBackend implements Backend {
         cluster.close();
         throw new IllegalStateException("the chaos suite sends its workload through nginx. " + Nginx.installHint());
       }
-      return new Local(cluster.start(), links);
+      return new Local(cluster.start(), links, spec.replicas());
     } catch (RuntimeException e) {
       links.close();
       throw e;
     }
   }
 
-  private record Local(LocalCluster cluster, NodeLinks links) implements ChaosCluster {
+  private record Local(LocalCluster cluster, NodeLinks links, int replicas) implements ChaosCluster {
 
     @Override
     public String balancerUrl() {
@@ -195,6 +196,12 @@ final class LocalBackend implements Backend {
       d.put("backend", "local: child processes on 127.0.0.1 (cluster library), nginx from the PATH");
       d.put("faults", "SIGKILL, SIGTERM, SIGSTOP/SIGCONT of processes; each node's links to every broker and from nginx,"
           + " and the brokers' replication and controller links, through proxies of their own");
+      d.put("mode", mode());
+      if (replicas > 0) {
+        d.put("routing", Nginx.njsModule().isPresent()
+            ? "nginx sends each key to its partition's owners (njs module), round robin among them"
+            : "nginx round robin (no njs module); a node forwards a key it does not own to an owner");
+      }
       d.put("brokers", cluster.kafka().size() + " KRaft broker+controller process(es)");
       d.put("toxiproxy", links.realToxiproxy()
           ? "real Toxiproxy at " + links.apiUrl() : "in-JVM Toxiproxy API server (no TOXIPROXY_URL)");

@@ -28,11 +28,12 @@ public final class ChaosReport {
     List<ScenarioResult> results = read(dir, order);
     StringBuilder md = new StringBuilder("# Chaos suite results\n\n");
     header.forEach(h -> md.append(h).append('\n'));
-    md.append("\n| scenario | passed | replay ms | records replayed | replay rate/s | ready ms | converge ms "
+    md.append("\n| scenario | mode | passed | replay ms | records replayed | replay rate/s | ready ms | converge ms "
         + "| client errors | operations (ok/fail/unknown) | ops/s | p99 ms | max ms | lost writes | anomalies |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (ScenarioResult r : results) {
       md.append("| [").append(r.scenario()).append("](").append(r.scenario()).append(".png)")
+          .append(" | ").append(r.modeOrFullCopy())
           .append(" | ").append(r.passed() ? "yes" : "**NO**")
           .append(" | ").append(orDash(r.replayMillis()))
           .append(" | ").append(orDash(r.recordsReplayed()))
@@ -50,7 +51,8 @@ public final class ChaosReport {
     }
     md.append("\n## Per scenario\n");
     for (ScenarioResult r : results) {
-      md.append("\n### ").append(r.scenario()).append("\n\n").append(r.fault()).append("\n\n");
+      md.append("\n### ").append(r.scenario()).append("\n\n").append(r.fault())
+          .append(" (").append(r.modeOrFullCopy()).append(")\n\n");
       md.append("![").append(r.scenario()).append(" timeline](").append(r.scenario()).append(".png)\n\n");
       r.measurements().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
       r.faults().forEach(f -> md.append("- fault ").append(f).append('\n'));
@@ -99,7 +101,8 @@ public final class ChaosReport {
     local.keySet().stream().filter(k -> !scenarios.contains(k)).forEach(scenarios::add);
     docker.keySet().stream().filter(k -> !scenarios.contains(k)).forEach(scenarios::add);
     StringBuilder md = new StringBuilder("# Chaos suite: local and docker backends side by side\n\n");
-    md.append("Written by `ChaosSuiteIT` from the latest JSON result of each scenario on each backend: local in")
+    md.append("Written by the chaos suites (`ChaosSuiteIT`, `ShardedChaosSuiteIT`) from the latest JSON result")
+        .append(" of each scenario on each backend: local in")
         .append(" [REPORT.md](REPORT.md) (`mvn verify`), docker in [docker/REPORT.md](docker/REPORT.md)")
         .append(" (`-Dchaos.backend=docker`). Each cell is local / docker; – where a backend has no result.\n\n");
     md.append("| scenario | passed | ready ms | converge ms | client errors | ops/s | p99 ms | max ms | lost writes | anomalies | finished at |\n");

@@ -16,6 +16,8 @@ import java.util.Map;
  *
  * @param scenario the scenario's name, e.g. {@code node-kill-restart}
  * @param fault what was done, in a sentence
+ * @param mode the cluster's mode, {@code full copy} or e.g. {@code sharded N=3 R=2}; results
+ *     written before modes existed have none and were full copy
  * @param passed whether every check of the scenario held
  * @param finishedAt ISO-8601 UTC time the scenario ended
  * @param wallMillis the scenario's duration, workload and healing included
@@ -40,6 +42,7 @@ import java.util.Map;
 public record ScenarioResult(
     String scenario,
     String fault,
+    String mode,
     boolean passed,
     String finishedAt,
     long wallMillis,
@@ -63,6 +66,11 @@ public record ScenarioResult(
   static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** The mode, {@code full copy} for a result written before modes existed. */
+  public String modeOrFullCopy() {
+    return mode == null ? "full copy" : mode;
+  }
 
   public int anomalyCount() {
     return anomalies.values().stream().mapToInt(Integer::intValue).sum();

@@ -43,6 +43,17 @@ record Applied(Map<Integer, Long> next) {
     return behind;
   }
 
+  /** Only the partitions {@code held} accepts: what a sharded node is to catch up on. */
+  Applied only(java.util.function.IntPredicate held) {
+    Map<Integer, Long> m = new TreeMap<>();
+    next.forEach((p, o) -> {
+      if (held.test(p)) {
+        m.put(p, o);
+      }
+    });
+    return new Applied(m);
+  }
+
   /** The partition-wise maximum of this and {@code other}. */
   Applied max(Applied other) {
     Map<Integer, Long> m = new TreeMap<>(next);

@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * (and of direct probes of single nodes), the fault windows, the scenario's own measurements and
  * expectations, then heals, waits for convergence, checks and writes the result files.
  *
+ * <p>On a sharded cluster the scenario's name gets the suffix {@value #SHARDED_SUFFIX}, a node
+ * catches up on the partitions it holds, convergence compares each partition's owners, and the
+ * checker gets one final state per copy: copy {@code r} takes each partition from its
+ * {@code r}-th owner, so every owner's data is checked against the history and against the other
+ * owners of its partitions.
+ *
  * <p>Not thread-safe: one scenario thread drives it; only the workload threads record
  * concurrently, through the history.
  */
@@ -51,6 +57,8 @@ public final class ScenarioRun {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final int PROBE_PROCESS_BASE = 100;
+  /** Appended to the name of a scenario run on a sharded cluster, so both modes' results coexist. */
+  public static final String SHARDED_SUFFIX = "-sharded";
 
   private final ChaosCluster cluster;
   private final String name;
@@ -63,6 +71,8 @@ public final class ScenarioRun {
   private final ErrorCounts probeErrors = new ErrorCounts();
   private final Ops balancer;
   private final List<KvClient> nodes = new ArrayList<>();
+  /** The owner table when the cluster is sharded; empty in full-copy mode. */
+  private final Optional<Owners> owners;
   private final Map<String, Object> measurements = new LinkedHashMap<>();
   private final Map<String, Boolean> expectations = new LinkedHashMap<>();
   private final WorkloadSpec spec;
@@ -75,6 +85,7 @@ public final class ScenarioRun {
   private Long readyMillis;
   private Long convergeMillis;
   private CheckResult check;
+  private ScenarioResult result;
 
   private ScenarioRun(ChaosCluster cluster, String name, String fault, Path resultsDir, Path historiesDir) {
     this.cluster = cluster;
@@ -87,18 +98,26 @@ public final class ScenarioRun {
     for (int i = 0; i < cluster.size(); i++) {
       nodes.add(new KvClient(cluster.nodeUrl(i), PROBE_TIMEOUT));
     }
+    this.owners = cluster.replicas() > 0 ? Optional.of(Owners.read(cluster, nodes)) : Optional.empty();
   }
 
   /**
-   * @param name the scenario's name, also its key prefix and result file name
+   * @param name the scenario's name, also its key prefix and result file name (with {@value
+   *     #SHARDED_SUFFIX} on a sharded cluster)
    * @param fault what the scenario does, in a sentence, for the report
    * @param resultsDir where {@code <name>.json} and {@code <name>.png} go
    * @param historiesDir where the full history goes as {@code <name>.json} (large; not a result)
    */
   public static ScenarioRun begin(
       ChaosCluster cluster, String name, String fault, Path resultsDir, Path historiesDir) {
-    LOG.info("=== scenario {}: {}", name, fault);
-    return new ScenarioRun(cluster, name, fault, resultsDir, historiesDir);
+    String named = cluster.replicas() > 0 ? name + SHARDED_SUFFIX : name;
+    LOG.info("=== scenario {} ({}): {}", named, cluster.mode(), fault);
+    return new ScenarioRun(cluster, named, fault, resultsDir, historiesDir);
+  }
+
+  /** The name results are written under: the scenario's, with {@value #SHARDED_SUFFIX} when sharded. */
+  public String name() {
+    return name;
   }
 
   public History history() {
@@ -146,6 +165,35 @@ public final class ScenarioRun {
   /** A key of this scenario's hot set. */
   public String key(int i) {
     return spec.key(i);
+  }
+
+  /**
+   * A probe key of this scenario that node {@code i} holds: served by node {@code i} itself, never
+   * forwarded (any probe key in full-copy mode).
+   */
+  public String probeKeyHeldBy(int i) {
+    String base = key(0) + "-probe";
+    if (owners.isEmpty()) {
+      return base;
+    }
+    for (int n = 0; n < 1000; n++) {
+      String key = n == 0 ? base : base + n;
+      if (owners.get().of(owners.get().partitionOf(key)).contains(i)) {
+        return key;
+      }
+    }
+    throw new IllegalStateException(cluster.nodeId(i) + " holds none of 1000 probe keys' partitions");
+  }
+
+  /** A node other than {@code i} that holds {@code key}: the lowest-numbered one. */
+  public int otherHolder(String key, int i) {
+    List<Integer> holders = owners.map(o -> o.of(o.partitionOf(key))).orElse(null);
+    for (int j = 0; j < cluster.size(); j++) {
+      if (j != i && (holders == null || holders.contains(j))) {
+        return j;
+      }
+    }
+    throw new IllegalStateException("no node but " + cluster.nodeId(i) + " holds " + key);
   }
 
   /** The process number direct probes of node {@code i} record under. */
@@ -212,15 +260,20 @@ public final class ScenarioRun {
         + " ms, ready " + readyMs + " ms after start");
   }
 
+  /** The partitions node {@code i} holds: all in full-copy mode. */
+  private java.util.function.IntPredicate held(int i) {
+    return owners.map(o -> o.heldBy(i)).orElse(p -> true);
+  }
+
   /**
-   * Waits until node {@code i} has applied everything {@code target} holds; records and returns
+   * Waits until node {@code i} has applied everything {@code target} holds of its partitions; records and returns
    * the time from {@code fromNanos} (a heal) in ms.
    */
   public long awaitCatchUp(int i, Applied target, long fromNanos, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
-        if (applied(i).covers(target)) {
+        if (applied(i).covers(target.only(held(i)))) {
           break;
         }
       } catch (RuntimeException e) {
@@ -255,11 +308,16 @@ public final class ScenarioRun {
   public ScenarioResult finish() {
     stopWorkload();
     boolean converged = agreedDigest(Duration.ofSeconds(60)).isPresent();
-    expect("all nodes reach the same digest and applied positions after healing", converged);
-    List<FinalState> finals = new ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      finals.add(finalState(i));
-    }
+    expect(owners.isEmpty() ? "all nodes reach the same digest and applied positions after healing"
+        : "the owners of each partition, all " + cluster.replicas() + " live, reach the same digest and applied"
+            + " position after healing", converged);
+    List<FinalState> finals = owners.map(this::finalCopies).orElseGet(() -> {
+      List<FinalState> all = new ArrayList<>();
+      for (int i = 0; i < cluster.size(); i++) {
+        all.add(finalState(i));
+      }
+      return all;
+    });
     check = Checker.check(history, finals);
     List<Operation> ops = history.operations();
     Timeline timeline = Timeline.of(history, 250);
@@ -288,8 +346,8 @@ public final class ScenarioRun {
       faults.add(f.describe(history.originNanos()));
     }
     boolean passed = check.ok() && expectations.values().stream().allMatch(Boolean::booleanValue);
-    ScenarioResult result = new ScenarioResult(
-        name, fault, passed, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), wall,
+    result = new ScenarioResult(
+        name, fault, cluster.mode(), passed, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), wall,
         replayMillis, recordsReplayed, replayRate, readyMillis, convergeMillis,
         clientErrors.snapshot(), outcomes,
         round(okOps / spanSeconds),
@@ -300,6 +358,11 @@ public final class ScenarioRun {
     result.write(resultsDir.resolve(name + ".json"));
     LOG.info("=== scenario {} {} in {} ms: {}", name, passed ? "passed" : "FAILED", wall, check.describe());
     return result;
+  }
+
+  /** Whether the finished run passed: the checker found nothing and every expectation held. */
+  public boolean passed() {
+    return result != null && result.passed();
   }
 
   /** The checker's result, after {@link #finish()}. */
@@ -328,6 +391,16 @@ public final class ScenarioRun {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
+      if (owners.isPresent()) {
+        Map<Integer, String> disagreeing = new TreeMap<>();
+        Optional<String> agreed = agreedByOwners(owners.get(), disagreeing);
+        if (agreed.isPresent()) {
+          return agreed;
+        }
+        last = disagreeing.toString();
+        hold(Duration.ofMillis(100));
+        continue;
+      }
       try {
         Map<String, String> seen = new HashMap<>();
         String digest = null;
@@ -349,17 +422,94 @@ public final class ScenarioRun {
     return Optional.empty();
   }
 
+  /**
+   * Sharded: the partitions' digests, {@code "0:<hex>,1:<hex>,..."}, once every owner of each
+   * partition answers, holds it, and reports the same digest at the same applied position; empty
+   * otherwise, with what disagrees per partition in {@code disagreeing}.
+   */
+  private Optional<String> agreedByOwners(Owners table, Map<Integer, String> disagreeing) {
+    List<JsonNode> docs = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      try {
+        docs.add(nodes.get(i).json("/admin/digest"));
+      } catch (RuntimeException e) {
+        docs.add(null); // a node down: its partitions are not held by all their owners
+      }
+    }
+    StringBuilder agreed = new StringBuilder();
+    for (int p = 0; p < table.partitions(); p++) {
+      Map<String, String> seen = new TreeMap<>();
+      for (int o : table.of(p)) {
+        JsonNode doc = docs.get(o);
+        JsonNode held = doc == null ? null : doc.get("partitions").get(Integer.toString(p));
+        seen.put(cluster.nodeId(o), held == null ? (doc == null ? "down" : "not held")
+            : held.get("digest").asText() + "@" + Applied.parse(doc.get("applied").asText()).next().get(p));
+      }
+      boolean same = seen.values().stream().distinct().count() == 1
+          && seen.values().stream().allMatch(v -> v.contains("@"));
+      if (!same) {
+        disagreeing.put(p, seen.toString());
+      }
+      agreed.append(p == 0 ? "" : ",").append(p).append(':').append(seen.values().iterator().next());
+    }
+    return disagreeing.isEmpty() ? Optional.of(agreed.toString()) : Optional.empty();
+  }
+
+  /**
+   * Sharded: one final state per copy, copy {@code r} reading each key from its partition's
+   * {@code r}-th owner directly (an owner serves what it holds itself). The keys are those any node
+   * lists, merged over the partitions, and every key the history touched, so a key only one owner
+   * still has is not missed. The digest of a copy is its owners' per-partition digests.
+   */
+  private List<FinalState> finalCopies(Owners table) {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    for (KvClient node : nodes) {
+      keys.addAll(node.keys(name + "-"));
+    }
+    history.operations().forEach(op -> keys.add(op.key()));
+    List<JsonNode> digests = new ArrayList<>();
+    for (KvClient node : nodes) {
+      digests.add(node.json("/admin/digest").get("partitions"));
+    }
+    List<FinalState> copies = new ArrayList<>();
+    for (int r = 0; r < cluster.replicas(); r++) {
+      int copy = r;
+      List<String> holders = new ArrayList<>();
+      StringBuilder digest = new StringBuilder();
+      for (int p = 0; p < table.partitions(); p++) {
+        int owner = table.of(p).get(copy);
+        holders.add(cluster.nodeId(owner));
+        JsonNode held = digests.get(owner).get(Integer.toString(p));
+        digest.append(p == 0 ? "" : ",").append(p).append(':')
+            .append(held == null ? "not held" : held.get("digest").asText());
+      }
+      Map<String, Versioned> entries = new HashMap<>();
+      for (String key : keys) {
+        int owner = table.of(table.partitionOf(key)).get(copy);
+        read(owner, key).ifPresent(v -> entries.put(key, v));
+      }
+      // Named by its owner of each partition in turn, e.g. copy1[n1,n3,n2,...].
+      copies.add(new FinalState("copy" + (copy + 1) + holders, entries, digest.toString()));
+    }
+    return copies;
+  }
+
+  /** Key {@code key} as node {@code i} holds it, empty when absent. */
+  private Optional<Versioned> read(int i, String key) {
+    Reply r = nodes.get(i).get(key, ReadMode.DEFAULT, List.of());
+    if (r.status() == 200) {
+      return Optional.of(new Versioned(r.body(), Position.parse(r.etag())));
+    } else if (r.status() != 404) {
+      throw new IllegalStateException("reading " + key + " from " + cluster.nodeId(i) + " answered " + r.errorKind());
+    }
+    return Optional.empty();
+  }
 
   private FinalState finalState(int i) {
     KvClient node = nodes.get(i);
     Map<String, Versioned> entries = new HashMap<>();
     for (String key : node.keys(name + "-")) {
-      Reply r = node.get(key, ReadMode.DEFAULT, List.of());
-      if (r.status() == 200) {
-        entries.put(key, new Versioned(r.body(), Position.parse(r.etag())));
-      } else if (r.status() != 404) {
-        throw new IllegalStateException("reading " + key + " from " + cluster.nodeId(i) + " answered " + r.errorKind());
-      }
+      read(i, key).ifPresent(v -> entries.put(key, v));
     }
     String digest = node.json("/admin/digest").get("digest").asText();
     return new FinalState(cluster.nodeId(i), entries, digest);
@@ -384,6 +534,45 @@ public final class ScenarioRun {
         .filter(o -> o.completeNanos() >= window.startNanos() && o.invokeNanos() <= window.stopNanos())
         .filter(what)
         .count();
+  }
+
+  /** p99 / max latency of the workload's operations overlapping {@code window}, in ms, and how many. */
+  public String latencies(FaultEvent window) {
+    List<Long> ms = history.operations().stream()
+        .filter(op -> op.process() < PROBE_PROCESS_BASE && op.completeNanos() >= window.startNanos()
+            && op.invokeNanos() <= window.stopNanos())
+        .map(op -> TimeUnit.NANOSECONDS.toMillis(op.completeNanos() - op.invokeNanos())).sorted().toList();
+    if (ms.isEmpty()) {
+      return "no operation";
+    }
+    return ms.get(Math.max(0, (int) Math.ceil(ms.size() * 0.99) - 1)) + " / " + ms.get(ms.size() - 1)
+        + " (" + ms.size() + " operations)";
+  }
+
+  /**
+   * The longest time, from just before the fault to the end of its window, during which no write
+   * through nginx completed OK: what a client writing continuously would have waited at most.
+   */
+  public long writeStallMillis(FaultEvent window) {
+    long from = window.startNanos() - TimeUnit.SECONDS.toNanos(1);
+    List<Long> done = history.operations().stream()
+        .filter(op -> op.isWrite() && op.process() < PROBE_PROCESS_BASE && op.isOk())
+        .map(Operation::completeNanos)
+        .filter(t -> t >= from && t <= window.stopNanos())
+        .sorted().toList();
+    long last = from;
+    long longest = 0;
+    for (long t : done) {
+      longest = Math.max(longest, t - last);
+      last = t;
+    }
+    longest = Math.max(longest, window.stopNanos() - last);
+    return TimeUnit.NANOSECONDS.toMillis(longest);
+  }
+
+  /** How long {@code d}'s request took, in ms. */
+  public static long millis(Ops.Done d) {
+    return TimeUnit.NANOSECONDS.toMillis(d.reply().nanos());
   }
 
   /** Whether {@code op} is an OK operation. */
