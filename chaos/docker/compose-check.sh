@@ -65,7 +65,8 @@ trap down EXIT
 
 t0=$SECONDS
 say "up: ${COMPOSE[*]} -p $PROJECT up -d --no-build (nginx on 127.0.0.1:$LOGKV_PORT_NGINX)"
-compose up -d --no-build >/dev/null 2>&1 || { compose up -d --no-build; fail "compose up failed"; }
+up_log=$(mktemp)
+compose up -d --no-build >"$up_log" 2>&1 || { sed 's/^/  /' "$up_log"; fail "compose up failed (its output above)"; }
 
 wait_200() { # url, what
   for _ in $(seq 1 240); do
@@ -109,11 +110,18 @@ say "three brokers healthy; topic replication factor 3, min.insync.replicas 2"
 compose stop kafka2 >/dev/null 2>&1
 value2="$value-one-broker-down"
 code=$(curl -s -o /dev/null -m 30 -w '%{http_code}' -X PUT --data-binary "$value2" "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check")
-[[ $code == 200 ]] || fail "a PUT through nginx with kafka2 stopped answered $code"
-got=$(curl -s -m 10 "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check?consistency=strong")
-[[ $got == "$value2" ]] || fail "a strong read with kafka2 stopped answered '$got'"
+# 200, or 202: acknowledged by the brokers (durable) but not yet applied by the node within its
+# write timeout, which a node's consumer moving to a new leader on a loaded machine can take.
+[[ $code == 200 || $code == 202 ]] || fail "a PUT through nginx with kafka2 stopped answered $code"
+got=""
+for _ in $(seq 1 30); do
+  got=$(curl -s -m 10 "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check?consistency=strong")
+  [[ $got == "$value2" ]] && break
+  sleep 1
+done
+[[ $got == "$value2" ]] || fail "a strong read with kafka2 stopped answered '$got' for 30 s"
 compose start kafka2 >/dev/null 2>&1
-say "kafka2 stopped: a PUT through nginx answered 200 and a strong read saw it; kafka2 started again"
+say "kafka2 stopped: a PUT through nginx answered $code and a strong read saw it; kafka2 started again"
 
 # The node's health check, and its restart policy: n2's process exits, the engine starts it again.
 n2=$(container n2)
@@ -139,7 +147,7 @@ PROJECT=${PROJECT}s
 FILES+=(-f "$ROOT/docker-compose.sharded.yml")
 t1=$SECONDS
 say "up: sharded variant, project $PROJECT"
-compose up -d --no-build >/dev/null 2>&1 || { compose up -d --no-build; fail "compose up (sharded) failed"; }
+compose up -d --no-build >"$up_log" 2>&1 || { sed 's/^/  /' "$up_log"; fail "compose up (sharded) failed (its output above)"; }
 wait_200 "http://127.0.0.1:$LOGKV_PORT_NGINX/nginx-health" nginx
 for n in 1 2 3; do
   port_var=LOGKV_PORT_N$n
