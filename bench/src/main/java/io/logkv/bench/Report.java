@@ -76,6 +76,17 @@ final class Report {
     return List.copyOf(invalid);
   }
 
+  /** The rows as a Markdown table. */
+  String table() {
+    StringBuilder md = new StringBuilder();
+    md.append("| figure | measured | peer or ceiling, same run | ratio | target | met |\n|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      md.append("| ").append(r.figure()).append(" | ").append(r.measured()).append(" | ").append(r.baseline()).append(" | ")
+          .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
+    }
+    return md.toString();
+  }
+
   static String met(boolean met) {
     return met ? MET : NOT_MET;
   }
