@@ -55,8 +55,13 @@ final class CapacityFigures {
   static final int REPLICAS = 2;
   /** The best balanced count from 4 to 64 for n1..n4 and R=2 (see the sizing note above). */
   static final int PARTITIONS = 33;
-  /** The data set's values: 1 KiB, so that a data set of ~60 MiB is ~55k writes, well under a minute here. */
-  static final int VALUE_BYTES = 1024;
+  /**
+   * The data set's values: 4 KiB, so that a data set of ~60 MiB is ~15k writes, a minute or two on
+   * 2 cores at the ~150-300 acked writes/s a loaded machine gives.
+   */
+  static final int VALUE_BYTES = 4096;
+  /** Keys of 100 B that wrk and the fixed load use, written before the data set. */
+  static final int WRK_KEYS = 1_000;
   static final double FULLEST_SHARE = 0.99;
   static final double MAX_TIMES_CAP = 2.0;
   private static final int CONNECTIONS = 64;
@@ -66,9 +71,9 @@ final class CapacityFigures {
       + "a data set larger than one node's cap, written through nginx, every key read back and compared";
   static final String BYTES = "bytes held per node after the data set (/status), sharded, beside its cap";
   static final String GET = "GET 100 B through nginx, 4 nodes, 64 connections (wrk): sharded R=2, nginx routing to "
-      + "owners, against full copy";
+      + "owners, against full copy, same data set held";
   static final String PUT = "PUT 100 B acked through nginx, 4 nodes, 64 connections (wrk): sharded R=2, nginx routing "
-      + "to owners, against full copy";
+      + "to owners, against full copy, same data set held";
   static final String SHARE_ROUTED = "share of requests the nodes forwarded, sharded, nginx routing each key to an "
       + "owner (njs)";
   static final String SHARE_ROUND_ROBIN = "share of requests the nodes forwarded, sharded, nginx round robin";
@@ -77,20 +82,22 @@ final class CapacityFigures {
   static final String REPLAY_RECORDS = "records that restarted node replayed: sharded against full copy";
   /** How the figures are measured, for the report's methods section. */
   static final String METHOD = """
-      - Capacity: two clusters of 4 nodes (LocalCluster: Kafka brokers, nodes, nginx), one after the other, \
-      snapshots off. Sharded: `--replicas 2`, %d partitions, each node \
+      - Capacity: two clusters of 4 nodes (LocalCluster: one Kafka broker, the nodes, nginx), one after the \
+      other, snapshots off; one broker, not three, because both clusters write the same log and 2 cores would \
+      otherwise spend the run on Kafka's replication. Sharded: `--replicas 2`, %d partitions, each node \
       `--max-memory-bytes` %s; full copy: no `--replicas`, the cap raised to %s so the same data set fits. The data \
-      set (keys `cap-<i>`, 1 KiB values that depend on the key) is sized before any write from the owner table and \
+      set (keys `cap-<i>`, %d B values that depend on the key) is sized before any write from the owner table and \
       the node's own entry-size estimate, to fill the fullest sharded node to %.0f%% of its cap; it is written through \
       nginx (the client library with its own owner routing off, %d in flight), then, once every owner holds its keys, \
       every key is read back through nginx and compared byte for byte. Bytes per node are each node's /status. Replay: \
       the fullest node SIGKILLed and restarted, process start to first 200 on /health/ready, and the records it \
-      replayed (/status). Forwarded share: a fixed load (%,d requests, 90%% GET, 10%% PUT over wrk's 10k keys) through \
-      the owner-routing nginx (njs), then through a second nginx over the same nodes that balances round robin; the \
-      nodes' `forwarded_requests` (/status) before and after. GET and PUT throughput: wrk as above, through each \
-      cluster's nginx. `--quick` runs the same steps with a 4 MiB cap. Run it alone with `logkv-bench.jar capacity`.
+      replayed (/status). Forwarded share: a fixed load (%,d requests, 90%% GET, 10%% PUT over the %,d keys of \
+      100 B wrk uses, written first) through the owner-routing nginx (njs), then through a second nginx over the \
+      same nodes that balances round robin; the nodes' `forwarded_requests` (/status) before and after. GET and PUT \
+      throughput: wrk as above over those keys, through each cluster's nginx, after the data set and the restart. \
+      `--quick` runs the same steps with a 4 MiB cap. Run the section alone with `logkv-bench.jar capacity`.
       """.formatted(PARTITIONS, mib(Sizes.of(false).capBytes()), mib(Sizes.of(false).fullCopyCapBytes()),
-      100 * FULLEST_SHARE, DataSetLoad.IN_FLIGHT, Sizes.of(false).shareRequests());
+      VALUE_BYTES, 100 * FULLEST_SHARE, DataSetLoad.IN_FLIGHT, Sizes.of(false).shareRequests(), WRK_KEYS);
 
   static final List<String> FIGURES = List.of(CAPACITY, BYTES, SHARE_ROUTED, SHARE_ROUND_ROBIN, REPLAY, REPLAY_RECORDS,
       GET, PUT);
@@ -104,9 +111,9 @@ final class CapacityFigures {
    */
   record Sizes(long capBytes, int shareRequests, Duration limit) {
     /**
-     * 32 MiB per node: the data set (~60 MiB, ~55k writes of 1 KiB) is written to both clusters and
-     * read back in a minute or two on 2 cores, and is still far larger than what a node holds
-     * besides (the JVM, the 10k keys of 100 B wrk reads). Quick: 4 MiB and a tenth of the fixed load.
+     * 32 MiB per node: the data set (~60 MiB, ~15k writes of 4 KiB) is written to both clusters and
+     * read back in a few minutes on 2 cores, and is still far larger than what a node holds
+     * besides (wrk's keys). Quick: 4 MiB and a tenth of the fixed load.
      */
     static Sizes of(boolean quick) {
       return quick ? new Sizes(4 * MIB, 2_000, Duration.ofMinutes(3)) : new Sizes(32 * MIB, 20_000, Duration.ofMinutes(10));
@@ -167,7 +174,7 @@ final class CapacityFigures {
         PARTITIONS, mib(sizes.capBytes()), heap, keys, VALUE_BYTES, mib(shardedPlan.onceBytes() - wrkKeysBytes),
         mib(shardedPlan.onceBytes()), (double) shardedPlan.onceBytes() / sizes.capBytes()));
     Run sharded = new Run(true, shardedPlan, keys, sizes.capBytes());
-    measure(sharded, Clusters.builder().nodes(NODES).replicas(REPLICAS).partitions(PARTITIONS)
+    measure(sharded, Clusters.builder().nodes(NODES).brokers(1).replicas(REPLICAS).partitions(PARTITIONS)
         .nginx(nginx.map(Path::toString).orElse(null)).nginxRouting(njs)
         .nodeJvmOptions(jvm(heap))
         .nodeArgs(List.of("--snapshot-interval", "off", "--max-memory-bytes", Long.toString(sizes.capBytes()))),
@@ -177,7 +184,7 @@ final class CapacityFigures {
     progress.accept(f("full copy: %d nodes, --max-memory-bytes %s and -Xmx%s each; the same data set", NODES,
         mib(sizes.fullCopyCapBytes()), fullHeap));
     Run full = new Run(false, fullPlan, keys, sizes.fullCopyCapBytes());
-    measure(full, Clusters.builder().nodes(NODES).partitions(PARTITIONS)
+    measure(full, Clusters.builder().nodes(NODES).brokers(1).partitions(PARTITIONS)
         .nginx(nginx.map(Path::toString).orElse(null))
         .nodeJvmOptions(jvm(fullHeap))
         .nodeArgs(List.of("--snapshot-interval", "off", "--max-memory-bytes", Long.toString(sizes.fullCopyCapBytes()))),
@@ -194,13 +201,13 @@ final class CapacityFigures {
   }
 
   /** The owner table the cluster will have: LocalCluster names its nodes n1..nN, and owners depend on the ids only. */
-  private static CapacityDataSet.Placement plan(int replicas) {
+  static CapacityDataSet.Placement plan(int replicas) {
     List<Member> members = new ArrayList<>();
     for (int i = 1; i <= NODES; i++) {
       members.add(new Member("n" + i, URI.create("http://127.0.0.1:" + (8080 + i))));
     }
     CapacityDataSet.Placement p = new CapacityDataSet.Placement(Membership.of(members, "n1", replicas, PARTITIONS));
-    for (int i = 0; i < HttpFigures.KEYS; i++) {
+    for (int i = 0; i < WRK_KEYS; i++) {
       p.add("k" + i, 100); // wrk's keys, written first
     }
     return p;
@@ -218,8 +225,8 @@ final class CapacityFigures {
     try (LocalCluster cluster = builder.build().start()) {
       checkOwners(cluster.membership(), run.plan);
       String entry = cluster.nginx().map(Nginx::url).orElse(cluster.node(0).url());
-      progress.accept(f("  %,d keys of 100 B for wrk", HttpFigures.KEYS));
-      HttpBench.fill(cluster.node(0).url(), HttpFigures.KEYS, 100);
+      progress.accept(f("  %,d keys of 100 B for wrk", WRK_KEYS));
+      HttpBench.fill(cluster.node(0).url(), WRK_KEYS, 100);
       run.dataFailure = step(() -> dataSet(run, cluster, entry));
       run.replayFailure = step(() -> replay(run, cluster));
       if (run.sharded && nginxBinary.isPresent()) {
@@ -228,9 +235,9 @@ final class CapacityFigures {
       if (wrk != null) {
         String name = run.sharded ? "sharded" : "full-copy";
         run.wrkFailure = step(() -> {
-          run.get = wrk(wrk, "capacity-get-100B-" + name, Wrk.Load.get(entry, "/keys/k", HttpFigures.KEYS, CONNECTIONS));
+          run.get = wrk(wrk, "capacity-get-100B-" + name, Wrk.Load.get(entry, "/keys/k", WRK_KEYS, CONNECTIONS));
           run.put = wrk(wrk, "capacity-put-100B-" + name,
-              Wrk.Load.put(entry, "/keys/k", HttpFigures.KEYS, 100, CONNECTIONS));
+              Wrk.Load.put(entry, "/keys/k", WRK_KEYS, 100, CONNECTIONS));
         });
       }
     } catch (RuntimeException e) {
@@ -345,7 +352,7 @@ final class CapacityFigures {
   private Share share(LocalCluster cluster, String url, String what) {
     progress.accept(f("  %,d requests (90%% GET, 10%% PUT) through %s", sizes.shareRequests(), what));
     List<NodeStatus> before = statuses(cluster);
-    DataSetLoad.Mixed load = DataSetLoad.mixed(url, sizes.shareRequests(), HttpFigures.KEYS, 100, sizes.limit());
+    DataSetLoad.Mixed load = DataSetLoad.mixed(url, sizes.shareRequests(), WRK_KEYS, 100, sizes.limit());
     List<NodeStatus> after = statuses(cluster);
     long forwarded = Math.round(NodeStatus.forwardedShare(before, after, load.requests()) * load.requests());
     progress.accept(f("  %s: %,d of %,d forwarded by the nodes%s", what, forwarded, load.requests(),
