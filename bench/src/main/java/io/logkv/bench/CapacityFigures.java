@@ -99,6 +99,10 @@ final class CapacityFigures {
       """.formatted(PARTITIONS, mib(Sizes.of(false).capBytes()), mib(Sizes.of(false).fullCopyCapBytes()),
       VALUE_BYTES, 100 * FULLEST_SHARE, DataSetLoad.IN_FLIGHT, Sizes.of(false).shareRequests(), WRK_KEYS);
 
+  /** What a --quick report of every section says in place of these figures. */
+  static final String SKIPPED_IN_QUICK = "not run in a --quick report of every section (two 4-node clusters take "
+      + "minutes); `java -jar bench/target/logkv-bench.jar capacity --quick` runs its small variant (4 MiB cap)";
+
   static final List<String> FIGURES = List.of(CAPACITY, BYTES, SHARE_ROUTED, SHARE_ROUND_ROBIN, REPLAY, REPLAY_RECORDS,
       GET, PUT);
 
