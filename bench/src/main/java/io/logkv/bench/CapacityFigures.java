@@ -230,7 +230,10 @@ final class CapacityFigures {
       checkOwners(cluster.membership(), run.plan);
       String entry = cluster.nginx().map(Nginx::url).orElse(cluster.node(0).url());
       progress.accept(f("  %,d keys of 100 B for wrk", WRK_KEYS));
-      HttpBench.fill(cluster.node(0).url(), WRK_KEYS, 100);
+      DataSetLoad.Writes filled = DataSetLoad.fill(entry, WRK_KEYS, 100, sizes.limit());
+      if (!filled.complete()) {
+        throw new IllegalStateException("wrk's keys: " + filled.problems());
+      }
       run.dataFailure = step(() -> dataSet(run, cluster, entry));
       run.replayFailure = step(() -> replay(run, cluster));
       if (run.sharded && nginxBinary.isPresent()) {

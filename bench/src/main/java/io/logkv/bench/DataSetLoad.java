@@ -83,6 +83,22 @@ final class DataSetLoad {
 
   /** Writes keys {@code cap-0} to {@code cap-<count-1>} of the data set through {@code url}. */
   static Writes write(String url, int count, int valueBytes, Duration limit) {
+    return write(url, count, CapacityDataSet::key, i -> CapacityDataSet.value(i, valueBytes), limit);
+  }
+
+  /**
+   * Writes {@code k0..k<count-1>} with values of {@code valueBytes} through {@code url}: the keys
+   * wrk and the fixed load use, with the same patience as the data set (HttpBench.fill gives up
+   * on the first answer that takes 10 s, which a loaded 2-core machine gives).
+   */
+  static Writes fill(String url, int count, int valueBytes, Duration limit) {
+    byte[] value = new byte[valueBytes];
+    Arrays.fill(value, (byte) 'v');
+    return write(url, count, i -> "k" + i, i -> value, limit);
+  }
+
+  private static Writes write(String url, int count, IntFunction<String> key, IntFunction<byte[]> value,
+      Duration limit) {
     LongAdder applied = new LongAdder();
     LongAdder accepted = new LongAdder();
     LongAdder refused = new LongAdder();
@@ -90,7 +106,7 @@ final class DataSetLoad {
     AtomicReference<String> first = new AtomicReference<>();
     long start = System.nanoTime();
     try (LogkvClient client = client(url)) {
-      run(count, limit, i -> client.putAsync(CapacityDataSet.key(i), CapacityDataSet.value(i, valueBytes))
+      run(count, limit, i -> client.putAsync(key.apply(i), value.apply(i))
           .whenComplete((w, e) -> {
             if (e == null) {
               (w.applied() ? applied : accepted).increment();
