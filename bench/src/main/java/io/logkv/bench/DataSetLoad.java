@@ -3,6 +3,7 @@ package io.logkv.bench;
 import io.logkv.client.LogkvClient;
 import io.logkv.client.ServerErrorException;
 import io.logkv.client.Value;
+import io.logkv.client.Written;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -25,6 +26,12 @@ final class DataSetLoad {
   static final int IN_FLIGHT = 32;
   /** Above nginx's own retry window (3 tries of 6 s), so that nginx, not the client, decides a node failed. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Tries per write. A PUT of the same value is safe to send again; on a loaded machine a node
+   * sometimes answers 503 (no owner reachable in time, or outcome unknown), and a data set with a
+   * hole in it measures nothing. A 507 (the cap) is never sent again.
+   */
+  static final int TRIES = 3;
 
   private DataSetLoad() {}
 
@@ -33,11 +40,12 @@ final class DataSetLoad {
    *
    * @param accepted answered 202: durable in the log, not yet applied by the node that answered
    * @param refusedByCap answered 507 memory_cap: the owner that took it was full
-   * @param failed any other failure (first one in {@code firstFailure})
+   * @param failed any other failure after {@value #TRIES} tries (first one in {@code firstFailure})
    * @param unfinished not issued, or not answered, by the deadline
+   * @param retried tries after a first one that failed, over all writes (0 on a quiet machine)
    */
   record Writes(long requests, long applied, long accepted, long refusedByCap, long failed, long unfinished,
-      String firstFailure, double seconds) {
+      String firstFailure, double seconds, long retried) {
     boolean complete() {
       return applied + accepted == requests;
     }
@@ -103,10 +111,11 @@ final class DataSetLoad {
     LongAdder accepted = new LongAdder();
     LongAdder refused = new LongAdder();
     LongAdder failed = new LongAdder();
+    LongAdder retried = new LongAdder();
     AtomicReference<String> first = new AtomicReference<>();
     long start = System.nanoTime();
     try (LogkvClient client = client(url)) {
-      run(count, limit, i -> client.putAsync(key.apply(i), value.apply(i))
+      run(count, limit, i -> put(client, key.apply(i), value.apply(i), TRIES, retried)
           .whenComplete((w, e) -> {
             if (e == null) {
               (w.applied() ? applied : accepted).increment();
@@ -121,7 +130,22 @@ final class DataSetLoad {
     }
     long done = applied.sum() + accepted.sum() + refused.sum() + failed.sum();
     return new Writes(count, applied.sum(), accepted.sum(), refused.sum(), failed.sum(), count - done, first.get(),
-        seconds(start));
+        seconds(start), retried.sum());
+  }
+
+  private static CompletableFuture<Written> put(LogkvClient client, String key, byte[] value, int tries,
+      LongAdder retried) {
+    return client.putAsync(key, value).handle((w, e) -> {
+      if (e == null) {
+        return CompletableFuture.completedFuture(w);
+      }
+      Throwable t = unwrap(e);
+      if (tries <= 1 || t instanceof ServerErrorException s && s.status() == 507) {
+        return CompletableFuture.<Written>failedFuture(t);
+      }
+      retried.increment();
+      return put(client, key, value, tries - 1, retried);
+    }).thenCompose(f -> f);
   }
 
   /** Reads every key of the data set back through {@code url} and compares each value with the one written. */
