@@ -362,9 +362,9 @@ final class CapacityFigures {
     List<NodeStatus> before = statuses(cluster);
     DataSetLoad.Mixed load = DataSetLoad.mixed(url, sizes.shareRequests(), WRK_KEYS, 100, sizes.limit());
     List<NodeStatus> after = statuses(cluster);
-    long forwarded = Math.round(NodeStatus.forwardedShare(before, after, load.requests()) * load.requests());
-    progress.accept(f("  %s: %,d of %,d forwarded by the nodes%s", what, forwarded, load.requests(),
-        load.clean() ? "" : "; " + load.problems()));
+    long forwarded = Math.round(NodeStatus.forwardedShare(before, after, load.sent()) * load.sent());
+    progress.accept(f("  %s: %,d of %,d sent (%,d sent again after a failure) forwarded by the nodes%s", what,
+        forwarded, load.sent(), load.retried(), load.clean() ? "" : "; " + load.problems()));
     return new Share(load, forwarded);
   }
 
@@ -462,8 +462,8 @@ final class CapacityFigures {
       report.invalid(SHARE_ROUTED, s.routed.load().problems(), "< 1%");
     } else {
       double share = s.routed.share();
-      report.add(new Report.Row(SHARE_ROUTED, f("%.2f%% (%,d of %,d requests: 90%% GET, 10%% PUT)", 100 * share,
-          s.routed.forwarded(), s.routed.load().requests()), "0: nginx sends each key to one of its owners", "",
+      report.add(new Report.Row(SHARE_ROUTED, f("%.2f%% (%s)", 100 * share, s.routed.describe()),
+          "0: nginx sends each key to one of its owners", "",
           "< 1%", Report.met(share < 0.01)));
     }
     if (!nginx) {
@@ -473,8 +473,7 @@ final class CapacityFigures {
     } else if (!s.roundRobin.load().clean()) {
       report.invalid(SHARE_ROUND_ROBIN, s.roundRobin.load().problems(), "");
     } else {
-      report.add(new Report.Row(SHARE_ROUND_ROBIN, f("%.1f%% (%,d of %,d requests: 90%% GET, 10%% PUT)",
-          100 * s.roundRobin.share(), s.roundRobin.forwarded(), s.roundRobin.load().requests()),
+      report.add(new Report.Row(SHARE_ROUND_ROBIN, f("%.1f%% (%s)", 100 * s.roundRobin.share(), s.roundRobin.describe()),
           f("expected 1 - R/N = %.0f%%: a request lands on one of its key's owners R times in N",
               100.0 * (1 - (double) REPLICAS / NODES)), "", "(the cost without owner routing, measured)", ""));
     }
@@ -559,7 +558,12 @@ final class CapacityFigures {
   /** A fixed load's outcome and how many of its requests the nodes forwarded. */
   record Share(DataSetLoad.Mixed load, long forwarded) {
     double share() {
-      return (double) forwarded / load.requests();
+      return (double) forwarded / load.sent();
+    }
+
+    String describe() {
+      return f("%,d of %,d requests sent: 90%% GET, 10%% PUT%s", forwarded, load.sent(),
+          load.retried() == 0 ? "" : f(", %,d of them sent again after a 503 or timeout", load.retried()));
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Requests whose every outcome is counted, for the capacity figures: the data set written, read
@@ -27,9 +28,9 @@ final class DataSetLoad {
   /** Above nginx's own retry window (3 tries of 6 s), so that nginx, not the client, decides a node failed. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   /**
-   * Tries per write. A PUT of the same value is safe to send again; on a loaded machine a node
-   * sometimes answers 503 (no owner reachable in time, or outcome unknown), and a data set with a
-   * hole in it measures nothing. A 507 (the cap) is never sent again.
+   * Tries per request. A GET, or a PUT of the same value, is safe to send again; on a loaded
+   * machine a node sometimes answers 503 (no owner reachable in time, or outcome unknown), and a
+   * data set with a hole in it measures nothing. A 507 (the cap) is never sent again.
    */
   static final int TRIES = 3;
 
@@ -77,8 +78,17 @@ final class DataSetLoad {
     }
   }
 
-  /** Outcomes of a fixed mixed load. */
-  record Mixed(long requests, long ok, long failed, long unfinished, String firstFailure, double seconds) {
+  /**
+   * Outcomes of a fixed mixed load.
+   *
+   * @param retried requests sent again after a failure (each reached nginx, so each counts as sent)
+   */
+  record Mixed(long requests, long ok, long failed, long unfinished, String firstFailure, double seconds, long retried) {
+    /** Requests that reached nginx: the first tries and those sent again. */
+    long sent() {
+      return requests + retried;
+    }
+
     boolean clean() {
       return ok == requests;
     }
@@ -135,16 +145,21 @@ final class DataSetLoad {
 
   private static CompletableFuture<Written> put(LogkvClient client, String key, byte[] value, int tries,
       LongAdder retried) {
-    return client.putAsync(key, value).handle((w, e) -> {
+    return tries(() -> client.putAsync(key, value), tries, retried);
+  }
+
+  /** {@code op} up to {@code tries} times while it fails with anything but a 507; counts each try after the first. */
+  private static <T> CompletableFuture<T> tries(Supplier<CompletableFuture<T>> op, int tries, LongAdder retried) {
+    return op.get().handle((r, e) -> {
       if (e == null) {
-        return CompletableFuture.completedFuture(w);
+        return CompletableFuture.completedFuture(r);
       }
       Throwable t = unwrap(e);
       if (tries <= 1 || t instanceof ServerErrorException s && s.status() == 507) {
-        return CompletableFuture.<Written>failedFuture(t);
+        return CompletableFuture.<T>failedFuture(t);
       }
       retried.increment();
-      return put(client, key, value, tries - 1, retried);
+      return tries(op, tries - 1, retried);
     }).thenCompose(f -> f);
   }
 
@@ -187,12 +202,15 @@ final class DataSetLoad {
     Arrays.fill(value, (byte) 'v');
     LongAdder ok = new LongAdder();
     LongAdder failed = new LongAdder();
+    LongAdder retried = new LongAdder();
     AtomicReference<String> first = new AtomicReference<>();
     long start = System.nanoTime();
     try (LogkvClient client = client(url)) {
       run(requests, limit, i -> {
         String key = "k" + (i % keys);
-        CompletableFuture<?> f = i % 10 == 9 ? client.putAsync(key, value) : client.getAsync(key);
+        CompletableFuture<?> f = i % 10 == 9
+            ? tries(() -> client.putAsync(key, value), TRIES, retried)
+            : tries(() -> client.getAsync(key), TRIES, retried);
         return f.whenComplete((r, e) -> {
           if (e == null) {
             ok.increment();
@@ -203,7 +221,8 @@ final class DataSetLoad {
         });
       });
     }
-    return new Mixed(requests, ok.sum(), failed.sum(), requests - ok.sum() - failed.sum(), first.get(), seconds(start));
+    return new Mixed(requests, ok.sum(), failed.sum(), requests - ok.sum() - failed.sum(), first.get(), seconds(start),
+        retried.sum());
   }
 
   private static LogkvClient client(String url) {
