@@ -33,6 +33,7 @@ final class DataSetLoad {
    * data set with a hole in it measures nothing. A 507 (the cap) is never sent again.
    */
   static final int TRIES = 3;
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
   private DataSetLoad() {}
 
@@ -159,7 +160,9 @@ final class DataSetLoad {
         return CompletableFuture.<T>failedFuture(t);
       }
       retried.increment();
-      return tries(op, tries - 1, retried);
+      // A second later: a 502 from nginx right after the cluster starts lasts longer than three immediate tries.
+      return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(),
+          TimeUnit.MILLISECONDS)).thenCompose(ignored -> tries(op, tries - 1, retried));
     }).thenCompose(f -> f);
   }
 
