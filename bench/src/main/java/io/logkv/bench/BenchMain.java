@@ -12,12 +12,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar bench/target/logkv-bench.jar <load|ceiling|replay|lag|report>}. */
+/** {@code java -jar bench/target/logkv-bench.jar <load|ceiling|replay|lag|report|capacity>}. */
 @Command(
     name = "logkv-bench",
     mixinStandardHelpOptions = true,
     subcommands = {
-      BenchMain.Load.class, BenchMain.Ceiling.class, BenchMain.Replay.class, BenchMain.Lag.class, ReportCommand.class
+      BenchMain.Load.class, BenchMain.Ceiling.class, BenchMain.Replay.class, BenchMain.Lag.class, ReportCommand.class,
+      CapacityCommand.class
     },
     description = {
       "End-to-end benchmarks of logkv on this machine. `report` runs them all (and the JMH benchmarks)",

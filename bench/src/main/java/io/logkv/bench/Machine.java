@@ -20,6 +20,9 @@ final class Machine {
     s.append("- Kafka: ").append(org.apache.kafka.common.utils.internals.AppInfoParser.getVersion())
         .append(" (broker, clients and kafka-tools from Maven Central)\n");
     s.append("- nginx: ").append(version(tools, Tool.NGINX, "-v")).append("\n");
+    s.append("- nginx's njs module (owner routing of a sharded cluster): ")
+        .append(tools.find(Tool.NJS).map(Path::toString).orElse("not installed (" + Tool.NJS.installCommand() + ")"))
+        .append("\n");
     s.append("- wrk: ").append(version(tools, Tool.WRK, "-v")).append("\n");
     s.append("- redis-server: ").append(version(tools, Tool.REDIS_SERVER, "--version")).append("\n");
     s.append("- redis-benchmark: ").append(version(tools, Tool.REDIS_BENCHMARK, "--version")).append("\n");

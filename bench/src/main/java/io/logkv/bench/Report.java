@@ -17,6 +17,7 @@ final class Report {
   static final String NOT_MET = "**not met**";
   static final String NOT_RUN = "NOT RUN";
   static final String INVALID = "INVALID";
+  static final String SKIPPED = "SKIPPED";
 
   /** One line of the table. */
   record Row(String figure, String measured, String baseline, String ratio, String target, String met) {}
@@ -25,6 +26,7 @@ final class Report {
   private final Map<String, Object> raw = new LinkedHashMap<>();
   private final List<String> notRun = new ArrayList<>();
   private final List<String> invalid = new ArrayList<>();
+  private final List<String> skipped = new ArrayList<>();
   private final Consumer<String> log;
 
   /** @param log where warnings go (the console) */
@@ -56,6 +58,12 @@ final class Report {
     log.accept("WARNING " + figure + " is invalid: " + problems);
   }
 
+  /** A figure this kind of run leaves out on purpose (e.g. --quick), with why and how to run it. */
+  void skipped(String figure, String why) {
+    rows.add(new Row(figure, SKIPPED + ": " + why, "", "", "", SKIPPED));
+    skipped.add(figure + ": " + why);
+  }
+
   void raw(String name, Object value) {
     raw.put(name, value);
   }
@@ -74,6 +82,21 @@ final class Report {
 
   List<String> invalid() {
     return List.copyOf(invalid);
+  }
+
+  List<String> skipped() {
+    return List.copyOf(skipped);
+  }
+
+  /** The rows as a Markdown table. */
+  String table() {
+    StringBuilder md = new StringBuilder();
+    md.append("| figure | measured | peer or ceiling, same run | ratio | target | met |\n|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      md.append("| ").append(r.figure()).append(" | ").append(r.measured()).append(" | ").append(r.baseline()).append(" | ")
+          .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
+    }
+    return md.toString();
   }
 
   static String met(boolean met) {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description = "Runs the JMH and end-to-end benchmarks and writes REPORT.md, JSON, .hgrm and PNG files.")
 final class ReportCommand implements Callable<Integer> {
   /** Parts of the report, for --only. */
-  enum Section { jmh, http, lag, replay }
+  enum Section { jmh, http, lag, replay, capacity }
 
   @Option(names = "--out", defaultValue = "results/bench", description = "Output directory. Default: ${DEFAULT-VALUE}.")
   Path out;
@@ -78,6 +78,17 @@ final class ReportCommand implements Callable<Integer> {
     if (only.contains(Section.replay)) {
       progress("replay: restart-to-ready against live keys");
       replay();
+    }
+    if (only.contains(Section.capacity) && quick && everySection()) {
+      // Two 4-node clusters take minutes to start and fill even with a 4 MiB cap: the whole quick
+      // report (ReportCommandIT) stays short, and the section's own quick run is one command away.
+      progress("capacity: skipped in a --quick report of every section; `capacity --quick` runs its small variant");
+      for (String figure : CapacityFigures.FIGURES) {
+        report.skipped(figure, CapacityFigures.SKIPPED_IN_QUICK);
+      }
+    } else if (only.contains(Section.capacity)) {
+      progress("capacity: 4 nodes sharded (R=2, each capped) against 4 full copies");
+      new CapacityFigures(report, tools, out, quick, warmup, measure, this::progress).run();
     }
 
     writeReport(machine, loadAtStart, jmh);
@@ -199,6 +210,10 @@ final class ReportCommand implements Callable<Integer> {
         "seconds", x, series);
   }
 
+  private boolean everySection() {
+    return only.equals(EnumSet.allOf(Section.class));
+  }
+
   private String command() {
     StringBuilder c = new StringBuilder("java -jar bench/target/logkv-bench.jar report");
     if (quick) {
@@ -228,8 +243,11 @@ final class ReportCommand implements Callable<Integer> {
         .append("- load average (1 min): ").append(loadAtStart).append(" at the start, ").append(Machine.loadAverage())
         .append(" at the end\n")
         .append("- nodes run from: ").append(Clusters.nodeRuntime()).append("\n\n");
-    if (!report.notRun().isEmpty() || !report.invalid().isEmpty()) {
+    if (!report.notRun().isEmpty() || !report.invalid().isEmpty() || !report.skipped().isEmpty()) {
       md.append("## Not measured\n\n");
+      for (String s : report.skipped()) {
+        md.append("- SKIPPED ").append(s).append("\n");
+      }
       for (String s : report.notRun()) {
         md.append("- ").append(s).append("\n");
       }
@@ -239,12 +257,7 @@ final class ReportCommand implements Callable<Integer> {
       md.append("\n");
     }
     md.append("## Figures\n\n");
-    md.append("| figure | measured | peer or ceiling, same run | ratio | target | met |\n|---|---|---|---|---|---|\n");
-    for (Report.Row r : report.rows()) {
-      md.append("| ").append(r.figure()).append(" | ").append(r.measured()).append(" | ").append(r.baseline()).append(" | ")
-          .append(r.ratio()).append(" | ").append(r.target()).append(" | ").append(r.met()).append(" |\n");
-    }
-    md.append("\n");
+    md.append(report.table()).append("\n");
     for (String png : List.of("latency-percentiles.png", "replay.png", "lag.png")) {
       if (Files.exists(out.resolve(png))) {
         md.append("![").append(png.replace(".png", "").replace('-', ' ')).append("](").append(png).append(")\n\n");
@@ -295,6 +308,7 @@ final class ReportCommand implements Callable<Integer> {
       - Replay: a 1-node cluster, a topic filled by a plain producer, the node restarted (process start to first 200 on \
       /health/ready); the stock consumer reads the same topic into a HashMap in the same run. The node's replay rate is \
       its own, from /status.
+      """ + CapacityFigures.METHOD + """
       - Everything runs on the same machine as the servers it measures; the load average at the start and end is in \
       the Machine section. Raw files: `jmh.json`, `report.json` (every figure) and `raw/`.
       """;

@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds external programs in a list of directories, as a shell looks them up on its PATH. */
+/**
+ * Finds external programs in a list of directories, as a shell looks them up on its PATH, and
+ * nginx's modules the same way in their directory.
+ */
 final class ToolFinder {
   private final List<Path> dirs;
 
@@ -22,16 +25,20 @@ final class ToolFinder {
     return new ToolFinder(dirs);
   }
 
-  /** This process's PATH, then /usr/sbin and /usr/local/sbin, where Debian puts nginx off a user's PATH. */
+  /**
+   * This process's PATH, then /usr/sbin and /usr/local/sbin, where Debian puts nginx off a user's
+   * PATH, then the directory where the cluster launcher loads nginx's modules from.
+   */
   static ToolFinder forThisMachine() {
     String path = System.getenv().getOrDefault("PATH", "");
-    return onPath(path + ":/usr/sbin:/usr/local/sbin");
+    return onPath(path + ":/usr/sbin:/usr/local/sbin:" + io.logkv.cluster.Nginx.NJS_MODULE.getParent());
   }
 
   Optional<Path> find(Tool tool) {
     for (Path dir : dirs) {
       Path p = dir.resolve(tool.command());
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+      boolean usable = tool.module() ? Files.isRegularFile(p) : Files.isExecutable(p) && !Files.isDirectory(p);
+      if (usable) {
         return Optional.of(p);
       }
     }

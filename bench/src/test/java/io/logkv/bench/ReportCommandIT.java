@@ -58,6 +58,10 @@ class ReportCommandIT {
     assertThat(report).contains("cache get, 2threads, TTL on", "replication lag at 10k writes/s",
         "restart-to-ready, 20,000 keys, from a snapshot");
     assertThat(report).as("no run had errors").doesNotContain("| " + Report.INVALID + " |");
+    for (String figure : CapacityFigures.FIGURES) {
+      assertThat(report).as("capacity is left out of the quick report, saying so")
+          .contains("| " + figure + " | " + Report.SKIPPED + ": " + CapacityFigures.SKIPPED_IN_QUICK);
+    }
     ToolFinder tools = ToolFinder.forThisMachine();
     List<Tool> missing = tools.missing(Tool.WRK, Tool.NGINX, Tool.REDIS_SERVER, Tool.REDIS_BENCHMARK);
     if (missing.isEmpty()) {

@@ -60,4 +60,14 @@ class ToolFinderTest {
     assertThat(finder.find(Tool.NGINX)).isEmpty();
     assertThat(finder.missing(Tool.WRK, Tool.NGINX)).containsExactly(Tool.NGINX);
   }
+
+  @Test
+  void findsAModule_thatIsAFileButNotExecutable_andNamesItsPackageWhenMissing(@TempDir Path tmp) throws Exception {
+    Path module = Files.writeString(tmp.resolve(Tool.NJS.command()), "not executable");
+
+    assertThat(ToolFinder.onPath(tmp.toString()).find(Tool.NJS)).contains(module);
+    assertThat(ToolFinder.onPath("").find(Tool.NJS)).isEmpty();
+    assertThat(Tool.notRun(List.of(Tool.NGINX, Tool.NJS))).isEqualTo("NOT RUN: nginx, nginx's njs module ("
+        + Tool.NJS.command() + ") missing; install with `sudo apt-get install nginx-light libnginx-mod-http-js`");
+  }
 }

@@ -1,0 +1,52 @@
+package io.logkv.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The capacity section alone, in its quick variant: every figure gets its row, none invalid. */
+class CapacityCommandIT {
+  /**
+   * Two 4-node clusters, one after the other: 3 to 10 minutes on a shared 2-core machine, so behind a
+   * flag. Run it with {@code mvn -pl bench -am verify -Dit.test=CapacityCommandIT -Dlogkv.bench.capacityQuick=true}.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "logkv.bench.capacityQuick", matches = "true",
+      disabledReason = "two 4-node clusters take minutes: -Dlogkv.bench.capacityQuick=true runs it")
+  @Timeout(value = 25, unit = TimeUnit.MINUTES)
+  void capacityQuick_fromThePackagedJar_givesEveryCapacityFigureItsRow(@TempDir Path out) throws Exception {
+    Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    Path jar = Path.of(System.getProperty("bench.jar", "target/logkv-bench.jar")).toAbsolutePath();
+    Path console = out.resolve("console.txt");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString(), "capacity", "--quick", "--out", out.toString())
+        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(console.toFile()).start();
+    p.getOutputStream().close();
+    boolean exited = p.waitFor(20, TimeUnit.MINUTES);
+    if (!exited) {
+      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // its children watch it and stop with it
+    }
+    String log = Files.readString(console);
+    assertThat(exited).as("the capacity section finished within 20 minutes:\n%s", log).isTrue();
+    assertThat(p.exitValue()).as(log).isZero();
+
+    String report = Files.readString(out.resolve("REPORT.md"));
+    assertThat(report).contains("Quick mode", "Only these sections were run: [capacity]");
+    List<String> rows = report.lines().filter(l -> l.startsWith("| ")).toList();
+    for (String figure : CapacityFigures.FIGURES) {
+      assertThat(rows).as(figure).anySatisfy(r -> assertThat(r).startsWith("| " + figure + " |"));
+    }
+    assertThat(report).as("no step had errors").doesNotContain("| " + Report.INVALID + " |");
+    if (ToolFinder.forThisMachine().missing(Tool.WRK, Tool.NGINX, Tool.NJS).isEmpty()) {
+      assertThat(report).doesNotContain(Report.NOT_RUN, Report.SKIPPED);
+    }
+    assertThat(out.resolve("report.json")).content().contains("\"capacity\"", "\"forwarded_round_robin\"");
+  }
+}
