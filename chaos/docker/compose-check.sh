@@ -84,7 +84,7 @@ say "ready: nginx and 3 nodes in $((SECONDS - t0)) s"
 
 value="compose-check-$(date +%s%N)"
 reply=$(curl -s -D - -o /dev/null -m 10 -X PUT --data-binary "$value" "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/compose-check")
-status=$(printf '%s' "$reply" | head -1 | awk '{print $2}')
+status=$(awk 'NR == 1 {print $2}' <<<"$reply")
 position=$(printf '%s' "$reply" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-log-position"{print $2}')
 [[ $status == 200 && -n $position ]] || fail "PUT through nginx answered '$status' (position '$position')"
 say "PUT through nginx: 200 at position $position"
@@ -161,7 +161,7 @@ keys=60
 positions=()
 for i in $(seq 1 $keys); do
   reply=$(curl -s -D - -o /dev/null -m 10 -X PUT --data-binary "v$i" "http://127.0.0.1:$LOGKV_PORT_NGINX/keys/sharded-$i")
-  status=$(printf '%s' "$reply" | head -1 | awk '{print $2}')
+  status=$(awk 'NR == 1 {print $2}' <<<"$reply") # not head: with pipefail, its early exit fails the pipe
   [[ $status == 200 ]] || fail "sharded PUT sharded-$i through nginx answered '$status'"
   positions[i]=$(printf '%s' "$reply" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-log-position"{print $2}')
 done
