@@ -172,6 +172,9 @@ public final class Node implements NodeState, AutoCloseable {
 
     writer = new LogWriter(clients, topic, config.maxRecordBytes(), writeTimeout);
     writer.warmUp(config.startupTimeout());
+    // The brokers just answered the producer. Without this, a start slower than the silence limit
+    // (a loaded machine) left the node ready but refusing every write until its first probe.
+    broker.heard();
     ReadBarrier barrier = new ReadBarrier(positions, endOffsets, config.readWaitTimeout().toMillis());
     Replicator replicator = new Replicator(writer, positions, barrier, cache, broker, probe, clock,
         config.maxMemoryBytes(), config.maxInflightWriteBytes());

@@ -55,11 +55,13 @@ public final class StalenessProbe {
   /** Probes every {@code interval} on {@code scheduler} (a single thread) until it shuts down. */
   public void start(ScheduledExecutorService scheduler, Duration interval) {
     long every = interval.toMillis();
-    scheduler.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+    // The first probe at once: until it answers, the node knows nothing of in-sync replicas.
+    scheduler.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.MILLISECONDS);
   }
 
   /** The applier caught up just now (start-up or rebuild): the copy is current, probing resumes. */
   public void markCaughtUp() {
+    broker.heard(); // caught up to end offsets the brokers have just given
     syncedAtNanos = ticker.nanos();
     caughtUpAtMillis = clock.millis();
     pending = null;
