@@ -77,6 +77,9 @@ class ReportCommandIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "logkv.bench.quickReport", matches = "true",
+      disabledReason = "starts nodes and nginx for two minutes; mvn verify stays under 20 minutes without it."
+          + " -Dlogkv.bench.quickReport=true runs it (ToolFinderTest covers the install commands)")
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void withAnEmptyPath_everyFigureThatNeedsATool_isNotRun_withItsInstallCommand(@TempDir Path out) throws Exception {
     ReportCommand command = new ReportCommand();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,6 +88,9 @@ class ChaosSuiteIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "chaos.long", matches = "true", disabledReason = "a long run (every node"
+      + " restarted in turn, 1-1.5 min): -Dchaos.long=true runs it; .ci/run's Docker stage does; node-kill-restart"
+      + " covers a restart in mvn verify")
   @Order(2)
   @Timeout(150)
   void rollingRestart_givesClientsNoError() {
@@ -261,6 +265,9 @@ class ChaosSuiteIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "chaos.long", matches = "true", disabledReason = "a long run (every broker"
+      + " restarted in turn, ~1.5 min): -Dchaos.long=true runs it; .ci/run's Docker stage does; broker-kill-one,"
+      + " -pause-one and -cut-one cover the loss of one broker in mvn verify")
   @Order(10)
   @Timeout(240)
   void brokerRollingRestart_costsNoClientError() {
