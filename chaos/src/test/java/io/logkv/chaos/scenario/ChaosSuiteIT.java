@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,14 +89,12 @@ class ChaosSuiteIT {
     passes(scenarios.nodeKillRestart());
   }
 
-  @Test
-  @EnabledIfSystemProperty(named = "chaos.long", matches = "true", disabledReason = "a long run (every node"
-      + " restarted in turn, 1-1.5 min): -Dchaos.long=true runs it; .ci/run's Docker stage does; node-kill-restart"
-      + " covers a restart in mvn verify")
+  /** A long run: only with {@code -Dchaos.long=true}; otherwise no test at all (not a skipped one). */
+  @TestFactory
   @Order(2)
   @Timeout(150)
-  void rollingRestart_givesClientsNoError() {
-    passes(scenarios.rollingRestart());
+  Stream<DynamicTest> rollingRestart_givesClientsNoError() {
+    return LongRuns.only("rolling-restart", () -> passes(scenarios.rollingRestart()));
   }
 
   @Test
@@ -264,38 +264,38 @@ class ChaosSuiteIT {
         () -> cluster.healBroker(leader));
   }
 
-  @Test
-  @EnabledIfSystemProperty(named = "chaos.long", matches = "true", disabledReason = "a long run (every broker"
-      + " restarted in turn, ~1.5 min): -Dchaos.long=true runs it; .ci/run's Docker stage does; broker-kill-one,"
-      + " -pause-one and -cut-one cover the loss of one broker in mvn verify")
+  /** A long run: only with {@code -Dchaos.long=true}; otherwise no test at all (not a skipped one). */
+  @TestFactory
   @Order(10)
   @Timeout(240)
-  void brokerRollingRestart_costsNoClientError() {
-    ScenarioRun run = begin("broker-rolling-restart",
-        "Every broker in turn stopped (SIGTERM, a controlled shutdown) and started again under load;"
-            + " the next only once every partition is fully replicated again.");
-    run.startWorkload();
-    run.hold(Duration.ofSeconds(3));
-    List<FaultEvent> windows = new ArrayList<>();
-    Map<String, Long> rejoin = new LinkedHashMap<>();
-    for (int b = 0; b < cluster.brokerCount(); b++) {
-      RunningFault fault = run.startFault("restart-kafka-" + (b + 1), "SIGTERM kafka-" + (b + 1) + ", start it again");
-      cluster.stopBroker(b);
-      cluster.startBroker(b);
-      long t0 = System.nanoTime();
-      Brokers.awaitFullyReplicated(cluster, Duration.ofSeconds(60));
-      rejoin.put("kafka-" + (b + 1), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-      windows.add(fault.stop());
-      run.hold(Duration.ofSeconds(2));
-    }
-    run.stopWorkload();
-    FaultEvent all = new FaultEvent("all", windows.get(0).startNanos(), windows.get(windows.size() - 1).stopNanos(), "");
-    run.measure("back in every ISR after its start (ms)", rejoin);
-    run.measure("longest write stall through nginx during the restarts (ms)", run.writeStallMillis(all));
-    run.measure("p99 / max latency of operations during the restarts (ms)", run.latencies(all));
-    run.expect("zero client errors through nginx while the brokers restart one by one", run.clientErrors().isEmpty());
-    run.finish();
-    passes(run);
+  Stream<DynamicTest> brokerRollingRestart_costsNoClientError() {
+    return LongRuns.only("broker-rolling-restart", () -> {
+      ScenarioRun run = begin("broker-rolling-restart",
+          "Every broker in turn stopped (SIGTERM, a controlled shutdown) and started again under load;"
+              + " the next only once every partition is fully replicated again.");
+      run.startWorkload();
+      run.hold(Duration.ofSeconds(3));
+      List<FaultEvent> windows = new ArrayList<>();
+      Map<String, Long> rejoin = new LinkedHashMap<>();
+      for (int b = 0; b < cluster.brokerCount(); b++) {
+        RunningFault fault = run.startFault("restart-kafka-" + (b + 1), "SIGTERM kafka-" + (b + 1) + ", start it again");
+        cluster.stopBroker(b);
+        cluster.startBroker(b);
+        long t0 = System.nanoTime();
+        Brokers.awaitFullyReplicated(cluster, Duration.ofSeconds(60));
+        rejoin.put("kafka-" + (b + 1), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        windows.add(fault.stop());
+        run.hold(Duration.ofSeconds(2));
+      }
+      run.stopWorkload();
+      FaultEvent all = new FaultEvent("all", windows.get(0).startNanos(), windows.get(windows.size() - 1).stopNanos(), "");
+      run.measure("back in every ISR after its start (ms)", rejoin);
+      run.measure("longest write stall through nginx during the restarts (ms)", run.writeStallMillis(all));
+      run.measure("p99 / max latency of operations during the restarts (ms)", run.latencies(all));
+      run.expect("zero client errors through nginx while the brokers restart one by one", run.clientErrors().isEmpty());
+      run.finish();
+      passes(run);
+    });
   }
 
   @Test

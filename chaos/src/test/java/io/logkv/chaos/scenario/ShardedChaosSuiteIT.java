@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,14 +58,12 @@ class ShardedChaosSuiteIT {
     passes(scenarios.nodeKillRestart());
   }
 
-  @Test
-  @EnabledIfSystemProperty(named = "chaos.long", matches = "true", disabledReason = "a long run (every node"
-      + " restarted in turn, 1-1.5 min): -Dchaos.long=true runs it; .ci/run's Docker stage does; node-kill-restart"
-      + " covers a restart in mvn verify")
+  /** A long run: only with {@code -Dchaos.long=true}; otherwise no test at all (not a skipped one). */
+  @TestFactory
   @Order(2)
   @Timeout(150)
-  void rollingRestart_givesClientsNoError() {
-    passes(scenarios.rollingRestart());
+  Stream<DynamicTest> rollingRestart_givesClientsNoError() {
+    return LongRuns.only("rolling-restart-sharded", () -> passes(scenarios.rollingRestart()));
   }
 
   @Test
