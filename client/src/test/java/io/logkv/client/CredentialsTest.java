@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logkv.client.ScriptedServer.Answer;
-import io.logkv.client.ScriptedServer.Received;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client for a secured cluster: its bearer token goes with every request, the owner-table fetch
@@ -23,22 +19,14 @@ class CredentialsTest {
   private static final String TOKEN = "client-token-0123456789abcdef";
   private static final String WRITTEN = "{\"position\":\"0:1\",\"applied\":true}";
 
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final FakeScheduler time = new FakeScheduler();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-  }
+  @RegisterExtension final ScriptedNodes nodes = new ScriptedNodes();
 
   @Test
   void bearerToken_isSentWithEveryRequest_theClusterTableFetchIncluded() {
-    ScriptedServer node = server(r -> r.rawPath().equals("/keys") ? Answer.json(200, "{\"keys\":[\"k\"]}")
+    ScriptedServer node = nodes.server(r -> r.rawPath().equals("/keys") ? Answer.json(200, "{\"keys\":[\"k\"]}")
         : r.method().equals("GET") ? Answer.text(200, "v").header("X-Log-Position", "0:1")
         : Answer.json(200, WRITTEN).header("X-Log-Position", "0:1"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())).bearerToken(TOKEN));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())).bearerToken(TOKEN));
 
     client.put("k", "v");
     assertThat(client.get("k")).isPresent();
@@ -51,17 +39,17 @@ class CredentialsTest {
 
   @Test
   void withoutAToken_noAuthorizationHeaderIsSent() {
-    ScriptedServer node = server(r -> Answer.text(200, "v").header("X-Log-Position", "0:1"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    ScriptedServer node = nodes.server(r -> Answer.text(200, "v").header("X-Log-Position", "0:1"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
     assertThat(client.get("k")).isPresent();
     assertThat(node.received()).allSatisfy(r -> assertThat(r.header("Authorization")).isNull());
   }
 
   @Test
   void aRefusal_isAClientError_withTheNodesCode_andNeverShowsTheToken() {
-    ScriptedServer node = server(r -> Answer.json(403,
+    ScriptedServer node = nodes.server(r -> Answer.json(403,
         "{\"error\":\"forbidden\",\"detail\":\"PUT /keys/k needs the 'write' role; this token has: read\"}"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())).bearerToken(TOKEN));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())).bearerToken(TOKEN));
     assertThatThrownBy(() -> client.put("k", "v"))
         .isInstanceOfSatisfying(ClientErrorException.class, e -> {
           assertThat(e.status()).isEqualTo(403);
@@ -85,27 +73,15 @@ class CredentialsTest {
   void aRateLimited429_isWaitedOutAndRetried_forReadsAndWrites() {
     AtomicInteger calls = new AtomicInteger();
     String limited = "{\"error\":\"rate_limited\",\"detail\":\"slow down\"}";
-    ScriptedServer frontDoor = server(r -> calls.incrementAndGet() % 2 == 1
+    ScriptedServer frontDoor = nodes.server(r -> calls.incrementAndGet() % 2 == 1
         ? Answer.json(429, limited).header("Retry-After", "1")
         : r.method().equals("GET") ? Answer.text(200, "v").header("X-Log-Position", "0:1")
         : Answer.json(200, WRITTEN).header("X-Log-Position", "0:1"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(frontDoor.url())).routeToOwners(false));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(frontDoor.url())).routeToOwners(false));
 
     client.put("k", "v");
     assertThat(client.get("k")).map(Value::asString).contains("v");
     assertThat(frontDoor.dataRequests()).hasSize(4);
-    assertThat(time.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
-  }
-
-  private ScriptedServer server(Function<Received, Answer> script) {
-    ScriptedServer s = ScriptedServer.start(script);
-    toClose.add(s);
-    return s;
-  }
-
-  private LogkvClient client(UnaryOperator<LogkvClient.Builder> settings) {
-    LogkvClient c = settings.apply(LogkvClient.builder().scheduler(time)).build();
-    toClose.add(0, c);
-    return c;
+    assertThat(nodes.time.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 }

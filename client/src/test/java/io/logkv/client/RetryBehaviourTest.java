@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.logkv.client.ScriptedServer.Answer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client's retry rules, end to end over real HTTP against {@link ScriptedServer}s that answer
  * as a node does under faults. Waits run on a {@link FakeScheduler}: the test sees every wait the
- * client asked for, and none takes time.
+ * client asked for, and none takes nodes.time.
  */
 class RetryBehaviourTest {
   private static final String NOT_READY = "{\"error\":\"not_ready\",\"detail\":\"replaying\"}";
@@ -25,33 +24,25 @@ class RetryBehaviourTest {
   private static final String UNKNOWN =
       "{\"error\":\"log_unavailable\",\"detail\":\"no acknowledgement within 2000 ms\",\"outcome\":\"unknown\"}";
 
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final FakeScheduler time = new FakeScheduler();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-  }
+  @RegisterExtension final ScriptedNodes nodes = new ScriptedNodes();
 
   @Test
   void get_retriesA503_honouringRetryAfter() {
     AtomicInteger gets = new AtomicInteger();
-    ScriptedServer node = server(r -> gets.incrementAndGet() == 1
+    ScriptedServer node = nodes.server(r -> gets.incrementAndGet() == 1
         ? Answer.json(503, NOT_READY).header("Retry-After", "2")
         : Answer.text(200, "v").header("X-Log-Position", "1:5"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
 
     assertThat(client.get("k")).map(Value::asString).contains("v");
     assertThat(node.dataRequests()).hasSize(2);
-    assertThat(time.waits()).containsExactly(Duration.ofSeconds(2));
+    assertThat(nodes.time.waits()).containsExactly(Duration.ofSeconds(2));
   }
 
   @Test
   void get_failsOverToTheNextUrl_whenAConnectionIsRefused() {
-    ScriptedServer node = server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), node.url())));
+    ScriptedServer node = nodes.server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), node.url())));
 
     for (int i = 0; i < 10; i++) {
       assertThat(client.get("k" + i)).isPresent();
@@ -61,10 +52,10 @@ class RetryBehaviourTest {
 
   @Test
   void get_cutOffOrTimedOut_isRetriedElsewhere() {
-    ScriptedServer cuts = server(r -> Answer.hangUp());
-    ScriptedServer stalls = server(r -> Answer.stall());
-    ScriptedServer good = server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(cuts.url(), stalls.url(), good.url()))
+    ScriptedServer cuts = nodes.server(r -> Answer.hangUp());
+    ScriptedServer stalls = nodes.server(r -> Answer.stall());
+    ScriptedServer good = nodes.server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(cuts.url(), stalls.url(), good.url()))
         .requestTimeout(Duration.ofMillis(500)));
 
     assertThat(client.get("k")).map(Value::asString).contains("v");
@@ -77,9 +68,9 @@ class RetryBehaviourTest {
   @Test
   @org.junit.jupiter.api.Timeout(20) // the JDK's own request timeout stops at the headers: this hung until the server closed
   void get_whoseBodyStalls_isTimedOut_andRetriedElsewhere() {
-    ScriptedServer stalls = server(r -> Answer.stallBody());
-    ScriptedServer good = server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(stalls.url(), good.url()))
+    ScriptedServer stalls = nodes.server(r -> Answer.stallBody());
+    ScriptedServer good = nodes.server(r -> Answer.text(200, "v").header("X-Log-Position", "1:5"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(stalls.url(), good.url()))
         .requestTimeout(Duration.ofMillis(300)));
 
     assertThat(client.get("k")).map(Value::asString).contains("v");
@@ -89,32 +80,32 @@ class RetryBehaviourTest {
   @Test
   void put_certainlyNotApplied_isRetried() {
     AtomicInteger puts = new AtomicInteger();
-    ScriptedServer node = server(r -> switch (puts.incrementAndGet()) {
+    ScriptedServer node = nodes.server(r -> switch (puts.incrementAndGet()) {
       case 1 -> Answer.json(503, NOT_APPLIED).header("Retry-After", "1");
       case 2 -> Answer.json(503, NOT_READY).header("Retry-After", "1");
       default -> Answer.json(200, "{\"position\":\"2:7\",\"applied\":true}").header("X-Log-Position", "2:7");
     });
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
 
     assertThat(client.put("k", "v")).isEqualTo(new Written(new Position(2, 7), true));
     assertThat(node.dataRequests()).hasSize(3);
-    assertThat(time.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertThat(nodes.time.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
 
   @Test
   void put_afterARefusedConnection_goesToTheNextUrl() {
-    ScriptedServer node = server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}")
+    ScriptedServer node = nodes.server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}")
         .header("X-Log-Position", "0:1"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), node.url())));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), node.url())));
 
     assertThat(client.put("k", "v").position()).isEqualTo(new Position(0, 1));
   }
 
   @Test
   void put_whoseOutcomeTheNodeCallsUnknown_isReported_notRetried() {
-    ScriptedServer node = server(r -> Answer.json(503, UNKNOWN).header("Retry-After", "1"));
-    ScriptedServer other = server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url(), other.url())));
+    ScriptedServer node = nodes.server(r -> Answer.json(503, UNKNOWN).header("Retry-After", "1"));
+    ScriptedServer other = nodes.server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url(), other.url())));
 
     assertThatThrownBy(() -> client.put("k", "v"))
         .isInstanceOf(WriteOutcomeUnknownException.class)
@@ -126,9 +117,9 @@ class RetryBehaviourTest {
 
   @Test
   void put_cutOffWithoutAnAnswer_isUnknown() {
-    ScriptedServer node = server(r -> Answer.hangUp());
-    ScriptedServer other = server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url(), other.url())));
+    ScriptedServer node = nodes.server(r -> Answer.hangUp());
+    ScriptedServer other = nodes.server(r -> Answer.json(200, "{\"position\":\"0:1\",\"applied\":true}"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url(), other.url())));
 
     assertThatThrownBy(() -> client.put("k", "v")).isInstanceOf(WriteOutcomeUnknownException.class)
         .hasMessageContaining("no answer came back");
@@ -138,8 +129,8 @@ class RetryBehaviourTest {
 
   @Test
   void delete_timedOut_isUnknown() {
-    ScriptedServer node = server(r -> Answer.stall());
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())).requestTimeout(Duration.ofMillis(300)));
+    ScriptedServer node = nodes.server(r -> Answer.stall());
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())).requestTimeout(Duration.ofMillis(300)));
 
     assertThatThrownBy(() -> client.delete("k")).isInstanceOf(WriteOutcomeUnknownException.class)
         .hasMessageContaining("timed out");
@@ -148,8 +139,8 @@ class RetryBehaviourTest {
 
   @Test
   void put_throughAProxyThatTriedTwoNodes_isUnknownEvenIfTheLastSaysNotApplied() {
-    ScriptedServer nginx = server(r -> Answer.json(503, NOT_APPLIED).header("X-Upstream-Status", "504, 503"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(nginx.url())));
+    ScriptedServer nginx = nodes.server(r -> Answer.json(503, NOT_APPLIED).header("X-Upstream-Status", "504, 503"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(nginx.url())));
 
     assertThatThrownBy(() -> client.put("k", "v")).isInstanceOf(WriteOutcomeUnknownException.class)
         .hasMessageContaining("after 2 upstream attempts");
@@ -158,8 +149,8 @@ class RetryBehaviourTest {
 
   @Test
   void retries_areBoundedInCount() {
-    ScriptedServer node = server(r -> Answer.json(503, NOT_READY));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())).maxRetries(3));
+    ScriptedServer node = nodes.server(r -> Answer.json(503, NOT_READY));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())).maxRetries(3));
 
     assertThatThrownBy(() -> client.put("k", "v"))
         .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.attempts()).isEqualTo(4))
@@ -167,24 +158,24 @@ class RetryBehaviourTest {
         .hasMessageContaining("the write was not applied");
     assertThat(node.dataRequests()).hasSize(4);
     // No Retry-After: the backoff doubles.
-    assertThat(time.waits()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(nodes.time.waits()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
   }
 
   @Test
   void retries_areBoundedInTime_andRetryAfterIsCutToTheBudget() {
-    ScriptedServer node = server(r -> Answer.json(503, NOT_READY).header("Retry-After", "10"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())).maxRetries(100)
+    ScriptedServer node = nodes.server(r -> Answer.json(503, NOT_READY).header("Retry-After", "10"));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())).maxRetries(100)
         .retryBudget(Duration.ofSeconds(25)));
 
     assertThatThrownBy(() -> client.get("k"))
         .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.attempts()).isEqualTo(4))
         .hasMessageContaining("retry budget 25000 ms");
-    assertThat(time.waits()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5));
+    assertThat(nodes.time.waits()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5));
   }
 
   @Test
   void refusedEverywhere_isUnavailable() {
-    LogkvClient client = client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), ScriptedServer.refusingUrl()))
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(ScriptedServer.refusingUrl(), ScriptedServer.refusingUrl()))
         .maxRetries(2));
 
     assertThatThrownBy(() -> client.put("k", "v"))
@@ -195,14 +186,14 @@ class RetryBehaviourTest {
 
   @Test
   void answers_thatAreFinal_areMappedOnce_withTheServersCode() {
-    ScriptedServer node = server(r -> switch (r.rawPath()) {
+    ScriptedServer node = nodes.server(r -> switch (r.rawPath()) {
       case "/keys/bad" -> Answer.json(400, "{\"error\":\"bad_ttl\",\"detail\":\"ttl: not a duration\"}");
       case "/keys/big" -> Answer.json(413, "{\"error\":\"value_too_large\",\"detail\":\"at most 1048576 bytes\"}");
       case "/keys/full" -> Answer.json(507, "{\"error\":\"memory_cap\",\"detail\":\"the node is full\"}");
       case "/keys/absent", "/keys/absent/ttl" -> Answer.json(404, "{\"error\":\"not_found\",\"detail\":\"no key\"}");
       default -> Answer.status(500);
     });
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
 
     assertThatThrownBy(() -> client.put("bad", "v"))
         .isInstanceOfSatisfying(ClientErrorException.class, e -> {
@@ -221,7 +212,7 @@ class RetryBehaviourTest {
 
   @Test
   void requests_carryTheEncodedKey_theSessionsToken_andTheOptions() {
-    ScriptedServer node = server(r -> {
+    ScriptedServer node = nodes.server(r -> {
       if (r.rawPath().equals("/keys")) {
         return Answer.json(200, "{\"keys\":[\"p/a\",\"p/b\"],\"next\":\"p/b\"}");
       }
@@ -237,7 +228,7 @@ class RetryBehaviourTest {
       }
       return Answer.json(200, "{\"position\":\"2:7\",\"applied\":true}").header("X-Log-Position", "2:7");
     });
-    LogkvClient client = client(b -> b.baseUrls(List.of(URI.create(node.url() + "/"))));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(URI.create(node.url() + "/"))));
     Session session = Session.monotonicReads();
 
     Written w = client.put("a/b c+é", "v", PutOptions.ttl(Duration.ofMillis(1500)).withSession(session));
@@ -277,10 +268,10 @@ class RetryBehaviourTest {
 
   @Test
   void async_completesWithTheSameResultsAndFailures() throws Exception {
-    ScriptedServer node = server(r -> r.method().equals("PUT")
+    ScriptedServer node = nodes.server(r -> r.method().equals("PUT")
         ? Answer.json(503, UNKNOWN)
         : Answer.text(200, "v").header("X-Log-Position", "0:3"));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
 
     assertThat(client.getAsync("k").get()).map(Value::version).contains(new Position(0, 3));
     assertThatThrownBy(() -> client.putAsync("k", "v").get())
@@ -291,11 +282,11 @@ class RetryBehaviourTest {
   @Test
   void close_refusesNewOperations_andLetsTheRunningOnesEnd() throws Exception {
     AtomicInteger gets = new AtomicInteger();
-    ScriptedServer node = server(r -> gets.incrementAndGet() == 1
+    ScriptedServer node = nodes.server(r -> gets.incrementAndGet() == 1
         ? Answer.json(503, NOT_READY).header("Retry-After", "1")
         : Answer.text(200, "v").header("X-Log-Position", "1:5"));
-    LogkvClient client = LogkvClient.builder().baseUrls(List.of(node.url())).build(); // the real clock
-    toClose.add(0, client);
+    LogkvClient client = // on the real clock
+        nodes.closedAfterTheTest(LogkvClient.builder().baseUrls(List.of(node.url())).build());
 
     java.util.concurrent.CompletableFuture<java.util.Optional<Value>> running = client.getAsync("k");
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gets.get() >= 1);
@@ -307,8 +298,8 @@ class RetryBehaviourTest {
 
   @Test
   void badArguments_failBeforeAnythingIsSent() {
-    ScriptedServer node = server(r -> Answer.status(500));
-    LogkvClient client = client(b -> b.baseUrls(List.of(node.url())));
+    ScriptedServer node = nodes.server(r -> Answer.status(500));
+    LogkvClient client = nodes.client(b -> b.baseUrls(List.of(node.url())));
 
     assertThatThrownBy(() -> client.put("", "v")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> client.put("x".repeat(1025), "v")).isInstanceOf(IllegalArgumentException.class);
@@ -318,17 +309,5 @@ class RetryBehaviourTest {
     assertThatThrownBy(() -> LogkvClient.builder().build()).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> LogkvClient.builder().baseUrls("ftp://x")).isInstanceOf(IllegalArgumentException.class);
     assertThat(node.received()).isEmpty();
-  }
-
-  private ScriptedServer server(java.util.function.Function<ScriptedServer.Received, Answer> script) {
-    ScriptedServer s = ScriptedServer.start(script);
-    toClose.add(s);
-    return s;
-  }
-
-  private LogkvClient client(java.util.function.UnaryOperator<LogkvClient.Builder> settings) {
-    LogkvClient c = settings.apply(LogkvClient.builder().scheduler(time)).build();
-    toClose.add(0, c);
-    return c;
   }
 }
