@@ -537,12 +537,7 @@ final class CapacityFigures {
   }
 
   private Wrk.Result wrk(Wrk wrk, String name, Wrk.Load load) {
-    progress.accept("  wrk " + name + ": " + load.describe());
-    Wrk.Result r = wrk.measure(name, load, warmup, measure);
-    report.raw("wrk-" + name, r);
-    progress.accept(f("  wrk %-30s %,10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  %s", name, r.requestsPerSecond(),
-        r.latencyMs("p50"), r.latencyMs("p99"), r.clean() ? "" : "INVALID: " + r.problems()));
-    return r;
+    return HttpFigures.measured(wrk, name, load, warmup, measure, report, progress);
   }
 
   private String brief(Exception e) {

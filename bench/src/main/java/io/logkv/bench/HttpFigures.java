@@ -355,10 +355,16 @@ final class HttpFigures {
   }
 
   private Wrk.Result wrk(Wrk wrk, String name, Wrk.Load load) {
+    return measured(wrk, name, load, warmup, measure, report, progress);
+  }
+
+  /** One wrk run: announced, measured, its raw result kept in the report, its summary printed. */
+  static Wrk.Result measured(Wrk wrk, String name, Wrk.Load load, Duration warmup, Duration measure, Report report,
+      Consumer<String> progress) {
     progress.accept("  wrk " + name + ": " + load.describe());
     Wrk.Result r = wrk.measure(name, load, warmup, measure);
     report.raw("wrk-" + name, r);
-    progress.accept(f("  wrk %-28s %,10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  %s", name, r.requestsPerSecond(),
+    progress.accept(f("  wrk %-30s %,10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  %s", name, r.requestsPerSecond(),
         r.latencyMs("p50"), r.latencyMs("p99"), r.clean() ? "" : "INVALID: " + r.problems()));
     return r;
   }
