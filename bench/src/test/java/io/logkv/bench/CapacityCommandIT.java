@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,20 +23,7 @@ class CapacityCommandIT {
       disabledReason = "two 4-node clusters take minutes: -Dlogkv.bench.capacityQuick=true runs it")
   @Timeout(value = 25, unit = TimeUnit.MINUTES)
   void capacityQuick_fromThePackagedJar_givesEveryCapacityFigureItsRow(@TempDir Path out) throws Exception {
-    Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-    Path jar = Path.of(System.getProperty("bench.jar", "target/logkv-bench.jar")).toAbsolutePath();
-    Path console = out.resolve("console.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString(), "capacity", "--quick", "--out", out.toString())
-        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(console.toFile()).start();
-    p.getOutputStream().close();
-    boolean exited = p.waitFor(20, TimeUnit.MINUTES);
-    if (!exited) {
-      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // its children watch it and stop with it
-    }
-    String log = Files.readString(console);
-    assertThat(exited).as("the capacity section finished within 20 minutes:\n%s", log).isTrue();
-    assertThat(p.exitValue()).as(log).isZero();
+    BenchJar.run(out, Duration.ofMinutes(20), "capacity", "--quick");
 
     String report = Files.readString(out.resolve("REPORT.md"));
     assertThat(report).contains("Quick mode", "Only these sections were run: [capacity]");

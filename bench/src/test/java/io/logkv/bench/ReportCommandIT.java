@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,20 +37,7 @@ class ReportCommandIT {
       disabledReason = "the whole --quick report takes ~5 minutes: -Dlogkv.bench.quickReport=true runs it")
   @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void quickReport_fromThePackagedJar_runsEverySection_andGivesEveryFigureItsRow(@TempDir Path out) throws Exception {
-    Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-    Path jar = Path.of(System.getProperty("bench.jar", "target/logkv-bench.jar")).toAbsolutePath();
-    Path console = out.resolve("console.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-        "report", "--quick", "--out", out.toString())
-        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(console.toFile()).start();
-    p.getOutputStream().close();
-    boolean exited = p.waitFor(25, TimeUnit.MINUTES);
-    if (!exited) {
-      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // its children watch it and stop with it
-    }
-    String log = Files.readString(console);
-    assertThat(exited).as("the quick report finished within 25 minutes:\n%s", log).isTrue();
-    assertThat(p.exitValue()).as(log).isZero();
+    BenchJar.run(out, Duration.ofMinutes(25), "report", "--quick");
 
     String report = Files.readString(out.resolve("REPORT.md"));
     assertThat(report).contains("Quick mode", "## Machine", "## Figures", "## JMH (all results)",
