@@ -15,19 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The chaos scenarios, in order, on one shared cluster of three nodes behind nginx, each node
@@ -38,36 +32,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Each scenario records the workload's history and its faults, then the checker must find no
  * anomaly in the history and the nodes' final states, and the scenario's own expectations (what
- * the fault must and must not do to clients) must hold. Results go to {@code results/chaos/}.
+ * the fault must and must not do to clients) must hold. Results go to {@code results/chaos/}. The
+ * node scenarios come first, from {@link NodeScenarioSuite}; the rest are this suite's own.
  */
-@ExtendWith(BackendAvailable.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ChaosSuiteIT {
+class ChaosSuiteIT extends NodeScenarioSuite {
   static final Duration WRITE_TIMEOUT = SuiteCluster.WRITE_TIMEOUT;
   static final Duration READY_TIMEOUT = SuiteCluster.READY_TIMEOUT;
 
-  private SuiteCluster suite;
   private ChaosCluster cluster;
-  private Scenarios scenarios;
 
+  ChaosSuiteIT() {
+    super("ChaosSuiteIT", "chaos-cluster", 0);
+  }
+
+  /** After the suite's own start (superclass methods run first). */
   @BeforeAll
-  void startCluster() {
-    suite = new SuiteCluster("ChaosSuiteIT", "chaos-cluster", 0);
+  void keepTheCluster() {
     cluster = suite.cluster();
-    scenarios = suite.scenarios();
-  }
-
-  @AfterEach
-  void healEverything() {
-    suite.healEverything();
-  }
-
-  @AfterAll
-  void stopClusterAndReport() {
-    if (suite != null) { // nothing ran: keep the last report rather than rewrite it over old results
-      suite.stopAndReport();
-    }
   }
 
   private String how(String fault) {
@@ -76,39 +57,6 @@ class ChaosSuiteIT {
 
   private ScenarioRun begin(String name, String fault) {
     return scenarios.begin(name, fault);
-  }
-
-  static void passes(ScenarioRun run) {
-    assertThat(run.passed()).as(run.failureReport()).isTrue();
-  }
-
-  @Test
-  @Order(1)
-  @Timeout(120)
-  void nodeKillRestart_losesNoAcknowledgedWrite() {
-    passes(scenarios.nodeKillRestart());
-  }
-
-  /** A long run: only with {@code -Dchaos.long=true}; otherwise no test at all (not a skipped one). */
-  @TestFactory
-  @Order(2)
-  @Timeout(150)
-  Stream<DynamicTest> rollingRestart_givesClientsNoError() {
-    return LongRuns.only("rolling-restart", () -> passes(scenarios.rollingRestart()));
-  }
-
-  @Test
-  @Order(3)
-  @Timeout(120)
-  void nodePause_failsOverAndLosesNothing() {
-    passes(scenarios.nodePause());
-  }
-
-  @Test
-  @Order(4)
-  @Timeout(120)
-  void nodeCutFromKafka_refusesStaleStrongReadsAndCatchesUp() {
-    passes(scenarios.nodeCutFromKafka());
   }
 
   @Test
