@@ -98,12 +98,13 @@ public final class KvClient {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Reply(r.statusCode(), r.body(),
           r.headers().firstValue("X-Log-Position").orElse(null),
-          r.headers().firstValue("ETag").orElse(null), null, System.nanoTime() - started);
+          r.headers().firstValue("ETag").orElse(null), null, System.nanoTime() - started,
+          r.headers().firstValue("X-Served-By").orElse(null));
     } catch (IOException e) {
-      return new Reply(0, "", null, null, e.getClass().getSimpleName(), System.nanoTime() - started);
+      return new Reply(0, "", null, null, e.getClass().getSimpleName(), System.nanoTime() - started, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Reply(0, "", null, null, "InterruptedException", System.nanoTime() - started);
+      return new Reply(0, "", null, null, "InterruptedException", System.nanoTime() - started, null);
     }
   }
 

@@ -57,13 +57,13 @@ public final class Ops {
     Operation op;
     if (r.status() == 200) {
       Position version = r.etag() == null ? null : Position.parse(r.etag());
-      op = inv.okRead(r.body(), version, 200, null);
+      op = inv.okRead(r.body(), version, 200, r.servedBy());
       session.saw(version);
     } else if (r.status() == 404) {
-      op = inv.okRead(null, null, 404, null);
+      op = inv.okRead(null, null, 404, r.servedBy());
     } else {
       errors.add(r.errorKind());
-      op = inv.fail(r.status(), null);
+      op = inv.fail(r.status(), r.servedBy());
     }
     return new Done(op, r);
   }
@@ -73,11 +73,11 @@ public final class Ops {
     Position position = r.logPosition() == null ? null : Position.parse(r.logPosition());
     Operation op;
     if ((s == 200 || s == 202 || s == 204) && position != null) {
-      op = inv.ok(position, s, null);
+      op = inv.ok(position, s, r.servedBy());
       session.saw(position);
     } else {
       errors.add(r.errorKind());
-      op = certainlyNotApplied(r) ? inv.fail(s, null) : inv.unknown(s, null);
+      op = certainlyNotApplied(r) ? inv.fail(s, r.servedBy()) : inv.unknown(s, r.servedBy());
     }
     return new Done(op, r);
   }

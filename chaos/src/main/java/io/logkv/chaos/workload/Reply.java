@@ -14,8 +14,10 @@ import java.io.IOException;
  * @param failure the exception's class name when there was no answer ({@code
  *     HttpTimeoutException}, {@code ConnectException}, ...), else {@code null}
  * @param nanos how long the request took
+ * @param servedBy the {@code X-Served-By} header (the node that answered), {@code null} when absent
  */
-public record Reply(int status, String body, String logPosition, String etag, String failure, long nanos) {
+public record Reply(int status, String body, String logPosition, String etag, String failure, long nanos,
+    String servedBy) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public boolean answered() {

@@ -33,8 +33,9 @@ public final class Router implements HttpHandler {
   private final NodeMetrics metrics;
   private final Supplier<Map<String, Object>> status;
   private final HttpHandler page;
+  private final String nodeId;
 
-  private Router(NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, ClusterRoutes cluster,
+  private Router(String nodeId, NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, ClusterRoutes cluster,
       Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics,
       Supplier<Map<String, Object>> status) {
     this.state = state;
@@ -48,11 +49,14 @@ public final class Router implements HttpHandler {
     this.metrics = metrics;
     this.status = status;
     this.page = StatusPage.handler();
+    this.nodeId = nodeId;
   }
 
   @Override
   public void handleRequest(HttpServerExchange ex) {
     long started = System.nanoTime();
+    // Which node answered: a forwarded answer names its owner instead (see Forwarder).
+    ex.getResponseHeaders().put(Forwarder.SERVED_BY, nodeId);
     ex.addExchangeCompleteListener((e, next) -> {
       String route = e.getAttachment(ROUTE);
       metrics.observeRequest(route == null ? "unmatched" : route, e.getStatusCode(), System.nanoTime() - started);
@@ -231,6 +235,6 @@ public final class Router implements HttpHandler {
         bodies::refused);
     metrics.counter("logkv_forwarded_requests", "Requests for keys this node does not own, forwarded to an owner",
         sharding::forwarded);
-    return new Router(state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics, status);
+    return new Router(nodeId, state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics, status);
   }
 }
