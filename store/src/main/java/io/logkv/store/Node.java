@@ -17,6 +17,7 @@ import io.logkv.store.log.Applier;
 import io.logkv.store.log.BrokerContact;
 import io.logkv.store.log.EndOffsets;
 import io.logkv.store.log.KafkaClients;
+import io.logkv.store.log.FreezeWatch;
 import io.logkv.store.log.LogException;
 import io.logkv.store.log.LogTopic;
 import io.logkv.store.log.LogWriter;
@@ -76,6 +77,7 @@ public final class Node implements NodeState, AutoCloseable {
   private final ScheduledExecutorService snapshotter;
   /** Decides expiry on reads: coarse for the system clock, the injected one as it is. */
   private final InstantSource readClock;
+  private final FreezeWatch freezeWatch;
   private Snapshots snapshots = Snapshots.disabled();
   private Membership membership;
   private HttpClient peersHttp;
@@ -101,6 +103,7 @@ public final class Node implements NodeState, AutoCloseable {
     this.readClock = clock == InstantSource.system() ? CoarseClock.of(clock, config.nodeId() + "-clock") : clock;
     this.housekeeping = daemonScheduler(config.nodeId() + "-housekeeping");
     this.snapshotter = daemonScheduler(config.nodeId() + "-snapshots");
+    this.freezeWatch = new FreezeWatch(ticker, config.freezeLimit(), config.freezeGrace());
     this.forwarding = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, config.nodeId() + "-peers");
       t.setDaemon(true);
@@ -160,6 +163,7 @@ public final class Node implements NodeState, AutoCloseable {
           membership.replicas(), held);
     }
     BrokerContact broker = new BrokerContact(ticker, config.brokerSilenceLimit().toMillis());
+    freezeWatch.start();
     endOffsets = new EndOffsets(clients, topic, held, config.readWaitTimeout().toMillis());
     probe = new StalenessProbe(endOffsets, positions, broker, ticker, clock, topic.minInsyncReplicas());
     if (config.snapshotInterval() != null) {
@@ -176,7 +180,7 @@ public final class Node implements NodeState, AutoCloseable {
     // (a loaded machine) left the node ready but refusing every write until its first probe.
     broker.heard();
     ReadBarrier barrier = new ReadBarrier(positions, endOffsets, config.readWaitTimeout().toMillis());
-    Replicator replicator = new Replicator(writer, positions, barrier, cache, broker, probe, clock,
+    Replicator replicator = new Replicator(writer, positions, barrier, cache, broker, freezeWatch, probe, clock,
         config.maxMemoryBytes(), config.maxInflightWriteBytes());
     Reader reader = new Reader(cache, barrier, positions, probe, topic, readClock);
     ExpirySweep sweep = new ExpirySweep(cache, clock);
@@ -190,6 +194,8 @@ public final class Node implements NodeState, AutoCloseable {
         replicator, snapshots, sharding, metrics, ticker);
     NodeGauges.register(metrics, this::ready, cache, config.maxMemoryBytes(), topic, positions, applier, probe, broker,
         replicator, snapshots, sweep);
+    metrics.counter("logkv_freezes", "Times this process was noticed not running for --freeze-limit or longer"
+        + " (writes are refused for a moment after each)", freezeWatch::freezes);
     HttpLimits limits = new HttpLimits(config.maxValueBytes(), config.requestTimeout().toMillis(),
         config.maxInflightBodyBytes(), config.maxConnections());
     http = new HttpServer(config.bind(), config.port(), config.ioThreads(), (int) config.requestTimeout().toMillis(),
@@ -328,6 +334,7 @@ public final class Node implements NodeState, AutoCloseable {
     }
     housekeeping.shutdownNow();
     snapshotter.shutdownNow();
+    freezeWatch.close();
     forwarding.shutdownNow();
     if (readClock instanceof CoarseClock coarse) {
       coarse.close();

@@ -153,6 +153,10 @@ public final class NodeConfig {
       description = "Once Kafka has not answered for this long, writes are refused at once (not applied) instead of waiting out --write-timeout. Default: ${DEFAULT-VALUE}.")
   private Duration brokerSilenceLimit;
 
+  @Option(names = "--freeze-limit", defaultValue = "2s", converter = DurationConverter.class,
+      description = "A process that did not run for this long (SIGSTOP, a stalled VM or container, a long GC pause) refuses writes (503, not applied) for 2s after it thaws: requests that waited in its sockets may have been sent elsewhere meanwhile. Keep it well below the senders' timeouts (nginx: 6s). Default: ${DEFAULT-VALUE}.")
+  private Duration freezeLimit;
+
   @Option(names = "--expiry-sweep-interval", defaultValue = "1s", converter = DurationConverter.class,
       description = "How often expired keys are removed from memory (reads never see them either way). Default: ${DEFAULT-VALUE}.")
   private Duration expirySweepInterval;
@@ -227,6 +231,8 @@ public final class NodeConfig {
         "--max-inflight-write-bytes must be 1 byte to 32MiB (half the producer's buffer)");
     check(cmd, maxInflightWriteBytes >= maxValueBytes + 1024 + 17,
         "--max-inflight-write-bytes must hold at least one largest record (--max-value-bytes plus key and header)");
+    check(cmd, freezeLimit.toMillis() >= 100 && freezeLimit.toMillis() <= 60_000,
+        "--freeze-limit must be 100ms to 60s, and well below the timeout after which nginx sends a request elsewhere");
     for (Duration d : List.of(startupTimeout, stalenessProbeInterval, brokerSilenceLimit, expirySweepInterval)) {
       check(cmd, !d.isZero() && d.toMillis() <= 24L * 3600 * 1000, "durations must be 1ms to 24h, not " + d);
     }
@@ -316,6 +322,8 @@ public final class NodeConfig {
     }
     return props;
   }
+
+  private static final Duration FREEZE_GRACE = Duration.ofSeconds(2);
 
   /** Client properties Kafka itself types as passwords (sasl.jaas.config, ssl.keystore.key, ...). */
   private static final Set<String> KAFKA_SECRETS =
@@ -426,6 +434,15 @@ public final class NodeConfig {
 
   public Duration brokerSilenceLimit() {
     return brokerSilenceLimit;
+  }
+
+  public Duration freezeLimit() {
+    return freezeLimit;
+  }
+
+  /** How long writes stay refused after a freeze is noticed: the requests that waited are handled by then. */
+  public Duration freezeGrace() {
+    return FREEZE_GRACE;
   }
 
   public Duration expirySweepInterval() {

@@ -78,8 +78,8 @@ public final class Responses {
       body.put("detail", t.getMessage());
       body.put("outcome", "unknown");
     } else if (t instanceof WriteRefusedException r) {
-      status = r.memoryCap() ? 507 : 503;
-      body.put("error", r.memoryCap() ? "memory_cap" : "overloaded");
+      status = r.reason().status();
+      body.put("error", r.reason().error());
       body.put("detail", r.getMessage());
       body.put("outcome", "not_applied");
     } else if (t instanceof WaitTimedOutException) {

@@ -190,7 +190,10 @@ public final class Router implements HttpHandler {
           + ex.getRequestHeaders().getFirst(Forwarder.HOP) + "; its owner table is out of date");
     }
     if (hasBody) {
-      bodies.read(ex, (e, body) -> sharding.forwarder().forward(e, sharding.owners(partition), body));
+      bodies.read(ex, (e, body) -> {
+        writes.refuseIfJustThawed(); // the body may have waited in the socket through a freeze
+        sharding.forwarder().forward(e, sharding.owners(partition), body);
+      });
     } else {
       sharding.forwarder().forward(ex, sharding.owners(partition), null);
     }
@@ -200,6 +203,9 @@ public final class Router implements HttpHandler {
   private void requireReady(HttpString method) {
     if (!state.ready()) {
       throw ApiException.refusedBeforeHandling(method, "not_ready", "the node is replaying the log and serves no data until it has caught up");
+    }
+    if (!method.equals(Methods.GET) && !method.equals(Methods.HEAD)) {
+      writes.refuseIfJustThawed(); // before forwarding too: a stale copy must not reach an owner either
     }
   }
 

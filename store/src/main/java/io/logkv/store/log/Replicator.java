@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the log (a put carries the value and its absolute deadline, a delete is a tombstone), so
  * replaying or compacting the log is always safe.
  *
- * <p>A write is, in order: admitted or refused at once (certainly not applied: the brokers have been
- * silent too long, the key's partition has too few in-sync replicas for an acks=all write, the map
+ * <p>A write is, in order: admitted or refused at once (certainly not applied: the process has just
+ * thawed from a freeze, the brokers have been silent too long, the key's partition has too few in-sync replicas for an acks=all write, the map
  * is at its memory cap, or too many bytes are in flight); appended with acks=all and acknowledged
  * by the brokers; then awaited until this node has applied it, so a read here right after sees it.
  * The result says whether the apply happened within the write timeout ({@link Written#applied});
@@ -36,6 +36,7 @@ public final class Replicator {
   private final ReadBarrier barrier;
   private final Cache cache;
   private final BrokerContact broker;
+  private final FreezeWatch freezes;
   private final StalenessProbe probe;
   private final InstantSource clock;
   private final long maxMemoryBytes;
@@ -55,12 +56,14 @@ public final class Replicator {
    *     are sent and not yet acknowledged; at most half of {@link LogWriter#BUFFER_BYTES}
    */
   public Replicator(LogWriter writer, AppliedPositions positions, ReadBarrier barrier, Cache cache,
-      BrokerContact broker, StalenessProbe probe, InstantSource clock, long maxMemoryBytes, long maxInflightBytes) {
+      BrokerContact broker, FreezeWatch freezes, StalenessProbe probe, InstantSource clock, long maxMemoryBytes,
+      long maxInflightBytes) {
     this.writer = writer;
     this.positions = positions;
     this.barrier = barrier;
     this.cache = cache;
     this.broker = broker;
+    this.freezes = freezes;
     this.probe = probe;
     this.clock = clock;
     this.maxMemoryBytes = maxMemoryBytes;
@@ -144,8 +147,21 @@ public final class Replicator {
     return refusedOverloaded.get();
   }
 
+  /**
+   * Refuses a write that must not be taken now, in any form (handled here or forwarded to an owner):
+   * the process has just thawed from a freeze, so the request may be a stale copy its sender
+   * already sent elsewhere (see {@link FreezeWatch}). Certainly not applied.
+   */
+  public void refuseIfJustThawed() {
+    String why = freezes.refusal();
+    if (why != null) {
+      throw WriteRefusedException.thawed(why);
+    }
+  }
+
   /** Refuses a write that cannot succeed now, before anything is sent: certainly not applied. */
   private void admit(byte[] keyBytes) {
+    refuseIfJustThawed();
     if (broker.tooSilent()) {
       throw new WriteFailedException(
           "Kafka has not answered this node for " + broker.silenceMillis() + " ms; the write was refused",

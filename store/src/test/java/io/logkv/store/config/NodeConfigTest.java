@@ -48,7 +48,8 @@ class NodeConfigTest {
     String[][] bad = {
       {"--port", "70000"}, {"--partitions", "0"}, {"--write-timeout", "0"}, {"--write-timeout", "500ms"},
       {"--read-wait-timeout", "forever"}, {"--max-value-bytes", "1TB"}, {"--max-value-bytes", "65MiB"},
-      {"--topic", "bad topic"}, {"--node-id", "a/b"}, {"--io-threads", "-1"}, {"--no-such-option", "1"}
+      {"--topic", "bad topic"}, {"--node-id", "a/b"}, {"--io-threads", "-1"}, {"--no-such-option", "1"},
+      {"--freeze-limit", "10ms"}, {"--freeze-limit", "5m"}
     };
     for (String[] args : bad) {
       String[] full = {"--bootstrap-servers", "k:1", args[0], args[1]};
