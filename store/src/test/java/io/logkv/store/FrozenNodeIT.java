@@ -57,7 +57,7 @@ class FrozenNodeIT {
       var after = Http.put(other.url() + "/keys/k", "after");
       assertThat(after.statusCode()).isEqualTo(200);
       String afterAt = after.headers().firstValue("X-Log-Position").orElseThrow();
-      Thread.sleep(3_000); // the fault itself: frozen for longer than --freeze-limit
+      Thread.sleep(3_000); // the fault itself: frozen for longer than --freeze-limit (2 s)
       victim.resume();
 
       await("the victim handled the request that waited in its socket").atMost(Duration.ofSeconds(30))
@@ -65,7 +65,7 @@ class FrozenNodeIT {
       String metrics = Http.get(victimUrl + "/metrics").body();
       assertThat(metrics).contains("logkv_http_requests_total{route=\"/keys/{key}\",status=\"503\"} 1.0")
           .doesNotContain("status=\"204\"")
-          .contains("logkv_freezes_total 1.0");
+          .containsPattern("logkv_freezes_total [1-9]");
       // Nothing was appended after "after": the stale DELETE never reached the log.
       assertThat(LogFill.endToken(topic, 1)).isEqualTo(afterAt);
       assertThat(Http.get(other.url() + "/keys/k?consistency=strong").body()).isEqualTo("after");
