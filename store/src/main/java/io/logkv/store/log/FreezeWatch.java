@@ -55,6 +55,7 @@ public final class FreezeWatch implements AutoCloseable {
 
   /** Starts the watch's own thread (not a shared scheduler, whose other work could delay a tick). */
   public void start() {
+    lastTickNanos = ticker.nanos(); // the time before start (a node's topic check) is no freeze
     Thread t = new Thread(this::run, "freeze-watch");
     t.setDaemon(true);
     t.setPriority(Thread.MAX_PRIORITY);

@@ -39,6 +39,19 @@ class FreezeWatchTest {
   }
 
   @Test
+  void theTimeBeforeStart_isNoFreeze() throws Exception {
+    advance(10_000); // built, then a slow start-up before the thread runs
+    watch.start();
+    try {
+      assertThat(watch.refusal()).isNull();
+      watch.tick();
+      assertThat(watch.freezes()).isZero();
+    } finally {
+      watch.close();
+    }
+  }
+
+  @Test
   void aGapBelowTheLimit_isNoFreeze() {
     watch.tick();
     advance(1_900);
