@@ -60,7 +60,7 @@ class ShardedClusterIT {
       HttpResponse<String> get =
           Client.get(key, Map.of("X-Min-Position", put.headers().firstValue("X-Log-Position").orElseThrow()));
       assertThat(get.body()).isEqualTo("v" + i);
-      assertThat(get.headers().firstValue("X-Served-By")).as("served by an owner, not forwarded").isEmpty();
+      assertThat(get.headers().firstValue("X-Forwarded-By")).as("served by an owner, not forwarded").isEmpty();
     }
     assertThat(forwarded() - before).as("requests the nodes had to forward").isZero();
     // Each node holds about half of the keys (R 2 of 4), not all of them.

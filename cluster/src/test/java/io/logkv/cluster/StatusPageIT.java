@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -77,7 +78,10 @@ class StatusPageIT {
           Map.of("Authorization", "Bearer " + WRITER)).statusCode()).isEqualTo(200);
     }
     browser.get(cluster.url() + "/");
+    // The page redraws its tables every refresh: an element found a moment ago may be gone, so
+    // every look at the page is a wait that tries again on a stale element.
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    wait.ignoring(StaleElementReferenceException.class);
     // The page's files are open; its data needs a read token, which the page asks for.
     wait.until(b -> b.findElement(By.id("token-form")).isDisplayed());
     assertThat(rows(browser)).isEmpty();
@@ -88,18 +92,18 @@ class StatusPageIT {
     useToken(READER);
     wait.until(b -> !b.findElement(By.id("token-form")).isDisplayed());
     wait.until(b -> rows(b).size() == 3 && rows(b).stream().allMatch(r -> "ready".equals(r.getAttribute("data-state"))));
-    assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("3 of 3 nodes ready");
+    wait.until(b -> b.findElement(By.id("summary")).getText().equals("3 of 3 nodes ready"));
     assertThat(browser.getTitle()).isEqualTo("logkv cluster");
     assertThat(browser.findElements(By.cssSelector("#owners tbody tr"))).as("one row per partition").hasSize(12);
-    assertThat(browser.findElement(By.id("mode")).getText()).contains("sharded");
+    wait.until(b -> b.findElement(By.id("mode")).getText().contains("sharded"));
     wait.until(b -> !row(b, "n1").findElements(By.tagName("td")).get(6).getText().equals("0")); // keys shown
     wait.until(b -> !row(b, "n1").findElements(By.tagName("td")).get(9).getText().equals("…")); // rates, 2nd sample
     screenshot("status-page.png");
 
     cluster.node(1).kill();
     wait.until(b -> "down".equals(row(b, "n2").getAttribute("data-state")));
-    assertThat(row(browser, "n1").getAttribute("data-state")).isEqualTo("ready");
-    assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("2 of 3 nodes ready");
+    wait.until(b -> "ready".equals(row(b, "n1").getAttribute("data-state")));
+    wait.until(b -> b.findElement(By.id("summary")).getText().equals("2 of 3 nodes ready"));
     screenshot("status-page-node-down.png");
 
     cluster.node(1).start().awaitReady(Duration.ofSeconds(90));

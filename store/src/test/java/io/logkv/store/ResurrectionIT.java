@@ -4,8 +4,6 @@ import static io.logkv.store.ReplicationIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.logkv.kafkalocal.ChildProcess;
-import io.logkv.kafkalocal.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,26 +53,17 @@ class ResurrectionIT {
           "min.compaction.lag.ms", "0",
           "delete.retention.ms", Long.toString(DELETE_RETENTION_MILLIS))))).all().get(30, TimeUnit.SECONDS);
     }
-    int port = FreePorts.next();
-    String victimUrl = "http://127.0.0.1:" + port;
-    ChildProcess victim = ChildProcess.java("victim", List.of("-Xmx256m"), Main.class.getName(),
-        List.of("--bootstrap-servers", SharedBroker.bootstrapServers(), "--topic", topic, "--partitions", "1",
-            "--port", Integer.toString(port), "--node-id", "victim", "--data-dir", dir.toString(),
-            "--snapshot-interval", "off"),
-        dir.resolve("victim.log"));
-    try (TestNodes nodes = new TestNodes(SharedBroker.bootstrapServers(), dir, topic, 1)) {
+    try (TestNodes nodes = new TestNodes(SharedBroker.bootstrapServers(), dir, topic, 1);
+        ProcessNode victim = ProcessNode.startReady("victim", topic, dir)) {
       Node other = nodes.start("other");
-      victim.start();
-      await("the victim is ready").atMost(Duration.ofSeconds(90)).ignoreExceptions()
-          .failFast("the victim exited", () -> !victim.isAlive())
-          .until(() -> Http.get(victimUrl + "/health/ready").statusCode() == 200);
+      String victimUrl = victim.url();
 
       var put = Http.put(other.url() + "/keys/doomed", "alive");
       assertThat(put.statusCode()).isEqualTo(200);
       String position = put.headers().firstValue("X-Log-Position").orElseThrow();
       assertThat(Http.get(victimUrl + "/keys/doomed", Map.of("X-Min-Position", position)).body()).isEqualTo("alive");
 
-      victim.pause(); // SIGSTOP: frozen with its sockets open, as a hung machine
+      victim.pause();
       assertThat(Http.delete(other.url() + "/keys/doomed").statusCode()).isEqualTo(204);
       // Keep writing other keys (so segments roll and get cleaned) until compaction has removed
       // every record of the key, its tombstone included.
@@ -105,8 +94,6 @@ class ResurrectionIT {
       assertThat(Http.get(other.url() + "/keys/doomed", Map.of("X-Min-Position", end)).statusCode()).isEqualTo(404);
       assertThat(digest(victimUrl)).isEqualTo(digest(other.url()));
       assertThat(Http.get(victimUrl + "/metrics").body()).contains("logkv_rebuilds_total 1.0");
-    } finally {
-      victim.kill();
     }
   }
 

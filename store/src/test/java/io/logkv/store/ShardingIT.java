@@ -111,6 +111,11 @@ class ShardingIT {
     HttpResponse<String> put = Http.put(n.get(0).url() + "/keys/" + key + "?ttl=1h", "forwarded");
     assertThat(put.statusCode()).isEqualTo(200);
     assertThat(put.headers().firstValue("X-Served-By")).isPresent().get().isNotEqualTo("n1");
+    assertThat(put.headers().firstValue("X-Forwarded-By")).contains("n1");
+    String owned = keyOwnedBy("n1");
+    HttpResponse<String> local = Http.put(n.get(0).url() + "/keys/" + owned, "served here");
+    assertThat(local.headers().firstValue("X-Served-By")).contains("n1");
+    assertThat(local.headers().firstValue("X-Forwarded-By")).isEmpty();
     HttpResponse<String> ttl = Http.post(n.get(0).url() + "/keys/" + key + "/ttl?ttl=2h", "");
     assertThat(ttl.statusCode()).as(ttl.body()).isEqualTo(200);
     assertThat(Http.get(n.get(0).url() + "/keys/" + key).headers().firstValue("X-Expires-At")).isPresent();
@@ -201,6 +206,15 @@ class ShardingIT {
 
   /** A key whose partition {@code nodeId} does not own. */
   private String keyNotOwnedBy(String nodeId) {
+    return probeKey(nodeId, false);
+  }
+
+  /** A key whose partition {@code nodeId} owns. */
+  private String keyOwnedBy(String nodeId) {
+    return probeKey(nodeId, true);
+  }
+
+  private String probeKey(String nodeId, boolean ownedByIt) {
     JsonNode owners = json(Http.get(n.get(0).url() + "/cluster").body()).get("owners");
     for (int i = 0; ; i++) {
       String key = "probe-" + i;
@@ -209,7 +223,7 @@ class ShardingIT {
       for (JsonNode o : owners.get(p)) {
         owned |= o.asText().equals(nodeId);
       }
-      if (!owned) {
+      if (owned == ownedByIt) {
         return key;
       }
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends a request for a key this node does not own to the key's owners, and their answer back
- * unchanged (status, headers, body), with {@code X-Served-By} naming the owner that answered.
+ * unchanged (status, headers, body), with {@code X-Served-By} naming the owner that answered and
+ * {@code X-Forwarded-By} this node.
  *
  * <p>Owners are tried in order (ready ones first, one that just refused a connection last), never
  * this node. A refused connection, a 421 (the member does not own the key either: member lists
@@ -36,6 +37,8 @@ final class Forwarder {
   /** Names the forwarding node; a request that carries it is served where it lands, or refused 421. */
   static final HttpString HOP = new HttpString("X-Logkv-Hop");
   static final HttpString SERVED_BY = new HttpString("X-Served-By");
+  /** On a forwarded answer: the node that forwarded it (absent when the first node served it). */
+  static final HttpString FORWARDED_BY = new HttpString("X-Forwarded-By");
   /** Set on a 421: the caller's owner table is out of date. */
   static final HttpString CLUSTER_STALE = new HttpString("X-Cluster-Stale");
   private static final Set<String> PASSED_ON =
@@ -66,7 +69,7 @@ final class Forwarder {
   void forward(HttpServerExchange ex, List<Member> owners, byte[] body) {
     forwarded.incrementAndGet();
     boolean write = !ex.getRequestMethod().equals(Methods.GET) && !ex.getRequestMethod().equals(Methods.HEAD);
-    Async.whenDone(ex, attempt(ex, peers.tryOrder(owners), 0, body, write), Forwarder::answer);
+    Async.whenDone(ex, attempt(ex, peers.tryOrder(owners), 0, body, write), this::answer);
   }
 
   private record Answer(Member owner, HttpResponse<byte[]> response) {}
@@ -135,7 +138,7 @@ final class Forwarder {
     return b.build();
   }
 
-  private static void answer(HttpServerExchange ex, Answer a) {
+  private void answer(HttpServerExchange ex, Answer a) {
     HttpResponse<byte[]> r = a.response();
     ex.setStatusCode(r.statusCode());
     r.headers().map().forEach((name, values) -> {
@@ -144,6 +147,7 @@ final class Forwarder {
       }
     });
     ex.getResponseHeaders().put(SERVED_BY, a.owner().id());
+    ex.getResponseHeaders().put(FORWARDED_BY, selfId);
     ex.getResponseSender().send(ByteBuffer.wrap(r.body()));
   }
 
