@@ -35,8 +35,8 @@ public final class Router implements HttpHandler {
   private final HttpHandler page;
   private final String nodeId;
 
-  private Router(String nodeId, NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin, ClusterRoutes cluster,
-      Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics,
+  private Router(String nodeId, NodeState state, KeyRoutes keys, CompatRoutes compat, AdminRoutes admin,
+      ClusterRoutes cluster, Sharding sharding, Replicator writes, BodyReader bodies, NodeMetrics metrics,
       Supplier<Map<String, Object>> status) {
     this.state = state;
     this.keys = keys;
@@ -241,6 +241,7 @@ public final class Router implements HttpHandler {
         bodies::refused);
     metrics.counter("logkv_forwarded_requests", "Requests for keys this node does not own, forwarded to an owner",
         sharding::forwarded);
-    return new Router(nodeId, state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics, status);
+    return new Router(nodeId, state, keys, compat, admin, sharding.routes(reads), sharding, writes, bodies, metrics,
+        status);
   }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaying or compacting the log is always safe.
  *
  * <p>A write is, in order: admitted or refused at once (certainly not applied: the process has just
- * thawed from a freeze, the brokers have been silent too long, the key's partition has too few in-sync replicas for an acks=all write, the map
- * is at its memory cap, or too many bytes are in flight); appended with acks=all and acknowledged
+ * thawed from a freeze, the brokers have been silent too long, the key's partition has too few
+ * in-sync replicas for an acks=all write, the map is at its memory cap, or too many bytes are in
+ * flight); appended with acks=all and acknowledged
  * by the brokers; then awaited until this node has applied it, so a read here right after sees it.
  * The result says whether the apply happened within the write timeout ({@link Written#applied});
  * the write is durable either way. A write that fails after it was sent fails with {@link
