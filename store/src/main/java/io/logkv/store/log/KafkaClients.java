@@ -38,6 +38,15 @@ public final class KafkaClients {
    * Settings for the client playing {@code role}; the caller adds its own on top. Reconnects are
    * capped at 500 ms (Kafka's default backoff grows to 1 s, then 10 s for the admin client), so
    * a node notices a broker that came back within half a second.
+   *
+   * <p>A connection attempt is given up after 1 s, 2 s at most on repeated failures (Kafka's
+   * defaults: 10 s growing to 30 s). A broker whose host vanished (a killed container, a dead
+   * machine) answers a connect with nothing at all, not a refusal; with the defaults the producer
+   * kept trying to reach the dead leader for longer than the write timeout, though the controller
+   * had moved its partitions to other brokers within 1.5 s. A failed connect makes the client
+   * fetch metadata again, which names the new leader. (The docker chaos run's broker-kill-one:
+   * writes to the dead broker's partitions stalled until they timed out on every node, and nginx,
+   * seeing every node answer 503, answered 502 to everything for 2 s.)
    */
   public Properties forRole(String role) {
     Properties p = new Properties();
@@ -45,6 +54,8 @@ public final class KafkaClients {
     p.put("client.id", clientIdPrefix + "-" + role);
     p.put("reconnect.backoff.max.ms", "500");
     p.put("retry.backoff.max.ms", "500");
+    p.put("socket.connection.setup.timeout.ms", "1000");
+    p.put("socket.connection.setup.timeout.max.ms", "2000");
     p.putAll(userProperties);
     return p;
   }
