@@ -182,7 +182,8 @@ class ChaosSuiteIT extends NodeScenarioSuite {
   void brokerKillOne_costsNoClientError() {
     int leader = Brokers.leadingMostPartitions(cluster);
     oneBrokerFault("broker-kill-one",
-        "SIGKILL the broker that leads the most partitions (kafka-" + (leader + 1) + ") under load, start it again ~10 s later.",
+        "SIGKILL the broker that leads the most partitions but is not the active controller (kafka-" + (leader + 1)
+            + ") under load, start it again ~10 s later.",
         "kill-kafka-" + (leader + 1), leader, () -> cluster.killBroker(leader), Duration.ofSeconds(10),
         () -> cluster.startBroker(leader));
   }
@@ -193,7 +194,8 @@ class ChaosSuiteIT extends NodeScenarioSuite {
   void brokerPauseOne_costsNoClientError() {
     int leader = Brokers.leadingMostPartitions(cluster);
     oneBrokerFault("broker-pause-one",
-        "kafka-" + (leader + 1) + " (the leader of the most partitions) frozen (" + how("pause") + ") for 10 s under load.",
+        "kafka-" + (leader + 1) + " (the leader of the most partitions, not the active controller) frozen ("
+            + how("pause") + ") for 10 s under load.",
         "pause-kafka-" + (leader + 1), leader, () -> cluster.pauseBroker(leader), Duration.ofSeconds(10),
         () -> cluster.resumeBroker(leader));
   }
