@@ -35,7 +35,6 @@ public final class FreezeWatch implements AutoCloseable {
   private final AtomicLong freezes = new AtomicLong();
   private volatile long lastTickNanos;
   private volatile long thawedAtNanos;
-  private volatile boolean thawedOnce;
   private volatile Thread thread;
 
   /**
@@ -80,8 +79,7 @@ public final class FreezeWatch implements AutoCloseable {
     long gap = now - lastTickNanos;
     if (gap > limitNanos) {
       thawedAtNanos = now;
-      thawedOnce = true;
-      freezes.incrementAndGet();
+      freezes.incrementAndGet(); // after thawedAtNanos: a count above 0 means it is set
       LOG.warn("this process did not run for {} ms (frozen, stalled or paused); writes are refused for the next {}"
           + " ms, since requests that waited meanwhile may have been sent elsewhere already",
           TimeUnit.NANOSECONDS.toMillis(gap), TimeUnit.NANOSECONDS.toMillis(graceNanos));
@@ -97,7 +95,7 @@ public final class FreezeWatch implements AutoCloseable {
       return "this node's process did not run for the last " + TimeUnit.NANOSECONDS.toMillis(sinceTick)
           + " ms (frozen or stalled): the write may be one its sender already gave up on, so it was refused";
     }
-    if (thawedOnce && now - thawedAtNanos < graceNanos) {
+    if (freezes.get() > 0 && now - thawedAtNanos < graceNanos) {
       return "this node's process was frozen or stalled until " + TimeUnit.NANOSECONDS.toMillis(now - thawedAtNanos)
           + " ms ago: the write may be one its sender already gave up on, so it was refused";
     }
