@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,7 +53,11 @@ class FrozenNodeIT {
     var after = Http.put(other.url() + "/keys/k", "after");
     assertThat(after.statusCode()).isEqualTo(200);
     String afterAt = after.headers().firstValue("X-Log-Position").orElseThrow();
-    Thread.sleep(3_000); // the fault itself: frozen for longer than --freeze-limit (2 s)
+    // The fault itself: frozen for longer than --freeze-limit (2 s), with a margin.
+    long frozenAt = System.nanoTime();
+    await("the victim has been frozen for longer than --freeze-limit").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> System.nanoTime() - frozenAt > TimeUnit.SECONDS.toNanos(3));
     victim.resume();
 
     await("the victim handled the request that waited in its socket").atMost(Duration.ofSeconds(30))
