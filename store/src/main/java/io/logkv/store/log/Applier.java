@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
@@ -81,6 +82,8 @@ public final class Applier implements AutoCloseable {
   private volatile long restoredEntries;
   private volatile boolean caughtUp;
   private volatile boolean closing;
+  /** Released by {@link #close()}: what a member that holds no partition waits for. */
+  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile boolean started;
   private volatile Throwable failure;
 
@@ -181,6 +184,12 @@ public final class Applier implements AutoCloseable {
       if (!catchUp(startingPoint, "log")) {
         return; // closed before the broker answered
       }
+      if (partitions.isEmpty()) {
+        // A member that holds no partition (more members than partitions times R): nothing to
+        // consume, and a consumer assigned nothing refuses to poll.
+        closed.await();
+        return;
+      }
       while (!closing) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -202,6 +211,8 @@ public final class Applier implements AutoCloseable {
       if (!closing) {
         fail(e);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       fail(e);
     } finally {
@@ -375,6 +386,7 @@ public final class Applier implements AutoCloseable {
       return;
     }
     closing = true;
+    closed.countDown();
     caughtUp = false;
     if (!started) {
       consumer.close(Duration.ZERO);
