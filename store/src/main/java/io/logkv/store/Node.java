@@ -187,9 +187,7 @@ public final class Node implements NodeState, AutoCloseable {
     peersHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1))
         .executor(forwarding).build();
     Peers peers = new Peers(membership, peersHttp, ticker::nanos);
-    Sharding sharding = new Sharding(membership, peers, peersHttp,
-        config.writeTimeout().plus(config.readWaitTimeout().compareTo(config.writeTimeout()) > 0
-            ? config.readWaitTimeout() : config.writeTimeout()).plusSeconds(1));
+    Sharding sharding = new Sharding(membership, peers, peersHttp, config.writeTimeout(), config.readWaitTimeout());
     status = new StatusDocument(config, topic, this, cache, positions, applier, probe, broker,
         replicator, snapshots, sharding, metrics, ticker);
     NodeGauges.register(metrics, this::ready, cache, config.maxMemoryBytes(), topic, positions, applier, probe, broker,

@@ -24,7 +24,11 @@ final class ProcessNode implements AutoCloseable {
 
   /** Starts node {@code id} on {@code topic} (snapshots off) and waits until it is ready. */
   static ProcessNode startReady(String id, String topic, Path dir, String... extraArgs) {
-    int port = FreePorts.next();
+    return startReady(id, FreePorts.next(), topic, dir, extraArgs);
+  }
+
+  /** {@link #startReady(String, String, Path, String...)} on a given port (one a member list names). */
+  static ProcessNode startReady(String id, int port, String topic, Path dir, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--bootstrap-servers", SharedBroker.bootstrapServers(), "--topic",
         topic, "--partitions", "1", "--port", Integer.toString(port), "--node-id", id, "--data-dir", dir.toString(),
         "--snapshot-interval", "off"));

@@ -8,9 +8,11 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -23,15 +25,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * unchanged (status, headers, body), with {@code X-Served-By} naming the owner that answered and
  * {@code X-Forwarded-By} this node.
  *
- * <p>Owners are tried in order (ready ones first, one that just refused a connection last), never
- * this node. A refused connection, a 421 (the member does not own the key either: member lists
- * being rolled out) or a 503 that says nothing was done (the owner is replaying, or refused the
- * write as not applied; for a read, any 503) moves on to the next owner. Any other failure after the
- * request may have been sent ends the attempt: a read moves on (reads are safe to repeat), a write
- * answers 503 with outcome {@code unknown}, because the owner may have applied it. The forwarded
- * request carries {@link #HOP} so that it is never forwarded again, and the caller's
- * {@code Authorization}, {@code X-Min-Position} and {@code Content-Type}. Nothing blocks: the
- * answer is written on the exchange's I/O thread when it arrives.
+ * <p>Owners are tried in order (ready ones first, one that just refused a connection or kept
+ * silent last), never this node. A refused connection, a 421 (the member does not own the key
+ * either: member lists being rolled out) or a 503 that says nothing was done (the owner is
+ * replaying, or refused the write as not applied; for a read, any 503) moves on to the next owner.
+ *
+ * <p>An owner that does not answer within its own bound (a write: its write timeout, a read: its
+ * read-wait timeout, each plus {@link #SILENCE_MARGIN}) is frozen or cut off, and the request
+ * moves on to the next owner, as nginx does after its read timeout. For a write this is safe: the
+ * silent owner's copy cannot land after the next owner's. A copy still in its socket is refused
+ * when it thaws ({@code --freeze-limit}); one it had already sent is refused by the broker once
+ * it is older than the write timeout (the write fence). This bound keeps a forwarded write inside
+ * nginx's read timeout (just above the write timeout), so nginx does not give up on the healthy
+ * forwarding node and retry on the frozen owner. Any other failure after the request may have been
+ * sent (the connection reset) ends a write's attempt with 503 outcome {@code unknown}, because the
+ * owner may have applied it; a read moves on (reads are safe to repeat).
+ *
+ * <p>The forwarded request carries {@link #HOP} so that it is never forwarded again, and the
+ * caller's {@code Authorization}, {@code X-Min-Position} and {@code Content-Type}. Nothing blocks:
+ * the answer is written on the exchange's I/O thread when it arrives.
  */
 final class Forwarder {
   /** Names the forwarding node; a request that carries it is served where it lands, or refused 421. */
@@ -46,18 +58,26 @@ final class Forwarder {
   private static final Set<String> NOT_RETURNED = Set.of("connection", "content-length", "transfer-encoding",
       "keep-alive", "date", "server");
 
+  /** Added to an owner's own bound before it counts as silent: its answer's way back. */
+  static final Duration SILENCE_MARGIN = Duration.ofMillis(500);
+
   private final String selfId;
   private final Peers peers;
   private final HttpClient http;
-  private final Duration timeout;
+  private final Duration writeBound;
+  private final Duration readBound;
   private final AtomicLong forwarded = new AtomicLong();
 
-  /** @param timeout bound on one owner's answer: above the owners' own write and read-wait bounds */
-  Forwarder(String selfId, Peers peers, HttpClient http, Duration timeout) {
+  /**
+   * @param writeTimeout the owners' {@code --write-timeout}: within it an owner answers every write
+   * @param readWaitTimeout the owners' {@code --read-wait-timeout}: the same for reads
+   */
+  Forwarder(String selfId, Peers peers, HttpClient http, Duration writeTimeout, Duration readWaitTimeout) {
     this.selfId = selfId;
     this.peers = peers;
     this.http = http;
-    this.timeout = timeout;
+    this.writeBound = writeTimeout.plus(SILENCE_MARGIN);
+    this.readBound = readWaitTimeout.plus(SILENCE_MARGIN);
   }
 
   /** Requests this node has forwarded to an owner. */
@@ -69,37 +89,55 @@ final class Forwarder {
   void forward(HttpServerExchange ex, List<Member> owners, byte[] body) {
     forwarded.incrementAndGet();
     boolean write = !ex.getRequestMethod().equals(Methods.GET) && !ex.getRequestMethod().equals(Methods.HEAD);
-    Async.whenDone(ex, attempt(ex, peers.tryOrder(owners), 0, body, write), this::answer);
+    Async.whenDone(ex, attempt(ex, peers.tryOrder(owners), 0, body, write, null), this::answer);
   }
 
   private record Answer(Member owner, HttpResponse<byte[]> response) {}
 
+  /**
+   * Asks {@code order[i]}, then the next owners as the answers allow.
+   *
+   * @param silent an owner that kept silent about this write earlier (it may have applied it), or null
+   */
   private CompletableFuture<Answer> attempt(HttpServerExchange ex, List<Member> order, int i, byte[] body,
-      boolean write) {
+      boolean write, Member silent) {
     if (i >= order.size()) {
-      String detail = "no owner of this key could be reached from " + selfId + " (tried "
-          + order.stream().map(Member::id).toList() + ")";
-      return CompletableFuture.failedFuture(write
-          ? ApiException.writeNotApplied("no_owner", detail) : ApiException.unavailable("no_owner", detail));
+      return CompletableFuture.failedFuture(noOwnerLeft(order, write, silent));
     }
     Member owner = order.get(i);
-    HttpRequest request = request(ex, owner, body);
+    HttpRequest request = request(ex, owner, body, write ? writeBound : readBound);
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle((response, failure) -> {
           if (failure == null && !nextOwnerInstead(response, write)) {
             return CompletableFuture.completedFuture(new Answer(owner, response));
           }
           Throwable cause = failure == null ? null : Responses.unwrap(failure);
-          boolean nothingSent = failure == null || cause instanceof ConnectException;
-          if (cause instanceof ConnectException) {
-            peers.refused(owner);
+          if (failure == null || cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+            if (failure != null) {
+              peers.unreachable(owner);
+            }
+            return attempt(ex, order, i + 1, body, write, silent); // nothing was done there
           }
-          if (nothingSent || !write) {
-            return attempt(ex, order, i + 1, body, write);
+          if (cause instanceof HttpTimeoutException) {
+            peers.unreachable(owner);
+            return attempt(ex, order, i + 1, body, write, write ? owner : silent);
+          }
+          if (!write) {
+            return attempt(ex, order, i + 1, body, write, silent);
           }
           return CompletableFuture.<Answer>failedFuture(new UnknownForwardedWrite(owner, cause));
         })
         .thenCompose(f -> f);
+  }
+
+  private Exception noOwnerLeft(List<Member> order, boolean write, Member silent) {
+    if (silent != null) {
+      return new UnknownForwardedWrite(silent, new HttpTimeoutException("no answer within " + writeBound.toMillis()
+          + " ms, and no other owner took the write"));
+    }
+    String detail = "no owner of this key could be reached from " + selfId + " (tried "
+        + order.stream().map(Member::id).toList() + ")";
+    return write ? ApiException.writeNotApplied("no_owner", detail) : ApiException.unavailable("no_owner", detail);
   }
 
   /**
@@ -121,7 +159,7 @@ final class Forwarder {
     return body.contains("\"not_ready\"") || body.contains("\"outcome\":\"not_applied\"");
   }
 
-  private HttpRequest request(HttpServerExchange ex, Member owner, byte[] body) {
+  private HttpRequest request(HttpServerExchange ex, Member owner, byte[] body, Duration timeout) {
     String query = ex.getQueryString();
     URI uri = URI.create(owner.url() + ex.getRequestURI() + (query == null || query.isEmpty() ? "" : "?" + query));
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)

@@ -21,14 +21,18 @@ public final class Sharding {
 
   /**
    * @param http the client that talks to the other members
-   * @param timeout bound on a member's answer: above the write and read-wait timeouts
+   * @param writeTimeout the members' {@code --write-timeout}, which bounds a forwarded write's answer
+   * @param readWaitTimeout the members' {@code --read-wait-timeout}, which bounds a forwarded read's
    */
-  public Sharding(Membership membership, Peers peers, HttpClient http, Duration timeout) {
+  public Sharding(Membership membership, Peers peers, HttpClient http, Duration writeTimeout,
+      Duration readWaitTimeout) {
     this.membership = membership;
     this.peers = peers;
     this.http = http;
-    this.timeout = timeout;
-    this.forwarder = new Forwarder(membership.self().map(Member::id).orElse("?"), peers, http, timeout);
+    // Listing routes ask every partition's owners: above both bounds.
+    this.timeout = (writeTimeout.compareTo(readWaitTimeout) > 0 ? writeTimeout : readWaitTimeout).plusSeconds(1);
+    this.forwarder = new Forwarder(membership.self().map(Member::id).orElse("?"), peers, http, writeTimeout,
+        readWaitTimeout);
   }
 
   public Membership membership() {

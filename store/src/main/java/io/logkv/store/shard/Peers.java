@@ -19,20 +19,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The other members as this node sees them: whether each answered ready at the last look (polled
- * every interval, without blocking), and which refused a connection a moment ago (skipped by the
- * forwarder for a while, as nginx does). At start, {@link #checkAgreement} makes sure every member
+ * every interval, without blocking), and which refused a connection or kept silent a moment ago
+ * (tried last by the forwarder for a while, as nginx does). At start, {@link #checkAgreement} makes sure every member
  * that answers was started with the same member list, R and partition count.
  */
 public final class Peers {
   private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
-  /** How long a member that refused a connection is tried last. */
-  private static final long REFUSED_FOR_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** How long a member that refused a connection or kept silent is tried last. */
+  private static final long UNREACHABLE_FOR_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final Membership membership;
   private final HttpClient http;
   private final LongSupplier nanos;
   private final Map<String, Boolean> ready = new ConcurrentHashMap<>();
-  private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> unreachableAt = new ConcurrentHashMap<>();
 
   public Peers(Membership membership, HttpClient http, LongSupplier nanos) {
     this.membership = membership;
@@ -60,7 +60,7 @@ public final class Peers {
       http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, failure) -> {
         ready.put(m.id(), failure == null && r.statusCode() == 200);
         if (failure != null && rootCause(failure) instanceof ConnectException) {
-          refused(m);
+          unreachable(m);
         }
       });
     }
@@ -71,20 +71,19 @@ public final class Peers {
     return membership.self().map(m::equals).orElse(false) || ready.getOrDefault(m.id(), false);
   }
 
-  /** {@code m} refused a connection just now: try it last for a while. */
-  public void refused(Member m) {
-    refusedAt.put(m.id(), nanos.getAsLong());
+  /** {@code m} refused a connection or did not answer in time just now: try it last for a while. */
+  public void unreachable(Member m) {
+    unreachableAt.put(m.id(), nanos.getAsLong());
   }
 
-  /** Whether {@code m} refused a connection within the last 2 s. */
-  public boolean recentlyRefused(Member m) {
-    Long at = refusedAt.get(m.id());
-    return at != null && nanos.getAsLong() - at < REFUSED_FOR_NANOS;
+  /** Whether {@code m} refused a connection or kept silent within the last 2 s. */
+  public boolean recentlyUnreachable(Member m) {
+    Long at = unreachableAt.get(m.id());
+    return at != null && nanos.getAsLong() - at < UNREACHABLE_FOR_NANOS;
   }
 
   /**
-   * {@code owners} in the order to try them: ready ones that did not just refuse a connection
-   * first, in rank order, then the rest; this node never (it would not forward to itself).
+   * {@code owners} in the order to try them: ready ones that were not just unreachable first, in rank order, then the rest; this node never (it would not forward to itself).
    */
   public List<Member> tryOrder(List<Member> owners) {
     List<Member> first = new ArrayList<>();
@@ -93,7 +92,7 @@ public final class Peers {
       if (membership.self().map(m::equals).orElse(false)) {
         continue;
       }
-      (ready(m) && !recentlyRefused(m) ? first : last).add(m);
+      (ready(m) && !recentlyUnreachable(m) ? first : last).add(m);
     }
     first.addAll(last);
     return first;
