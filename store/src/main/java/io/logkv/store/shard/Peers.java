@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The other members as this node sees them: whether each answered ready at the last look (polled
  * every interval, without blocking), and which refused a connection or kept silent a moment ago
- * (tried last by the forwarder for a while, as nginx does). At start, {@link #checkAgreement} makes sure every member
- * that answers was started with the same member list, R and partition count.
+ * (tried last by the forwarder for a while, as nginx does). At start, {@link #checkAgreement}
+ * makes sure every member that answers was started with the same member list, R and partition
+ * count.
  */
 public final class Peers {
   private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
@@ -83,7 +84,8 @@ public final class Peers {
   }
 
   /**
-   * {@code owners} in the order to try them: ready ones that were not just unreachable first, in rank order, then the rest; this node never (it would not forward to itself).
+   * {@code owners} in the order to try them: ready ones that were not just unreachable first, in
+   * rank order, then the rest; this node never (it would not forward to itself).
    */
   public List<Member> tryOrder(List<Member> owners) {
     List<Member> first = new ArrayList<>();
