@@ -47,6 +47,7 @@ abstract class NodeScenarioSuite {
 
   @AfterEach
   void healEverything() {
+    scenarios.stopWorkloads(); // first: a scenario that failed half-way may have left its clients running
     suite.healEverything();
   }
 
