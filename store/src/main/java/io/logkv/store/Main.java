@@ -18,6 +18,8 @@ import picocli.CommandLine.ParameterException;
  * reason (the launcher and the Docker image do).
  */
 public final class Main {
+  /** First of all, before logging starts: where the node's start-up timeline begins. */
+  private static final long ENTERED_NANOS = System.nanoTime();
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   /** The applier stopped on an error the node cannot recover from. */
   public static final int FATAL_EXIT_STATUS = 70;
@@ -39,7 +41,7 @@ public final class Main {
     }
     Node node;
     try {
-      node = Node.start(config, InstantSource.system(), Ticker.system(), failure -> {
+      node = Node.start(config, InstantSource.system(), Ticker.system(), StartupTimeline.fromMain(ENTERED_NANOS), failure -> {
         LOG.error("FATAL: node {} can no longer apply the log ({}); exiting with status {} so that it is restarted",
             config.nodeId(), failure, FATAL_EXIT_STATUS);
         // Not on the applier's thread: exit runs the shutdown hook, which waits for that thread.

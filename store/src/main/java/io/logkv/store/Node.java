@@ -71,6 +71,9 @@ public final class Node implements NodeState, AutoCloseable {
   private final InstantSource clock;
   private final Ticker ticker;
   private final Consumer<Throwable> onFatal;
+  private final StartupTimeline timeline;
+  /** Set once the ready line has been logged: only the first time the node turns ready. */
+  private final java.util.concurrent.atomic.AtomicBoolean announcedReady = new java.util.concurrent.atomic.AtomicBoolean();
   private final Cache cache = Cache.inMemory();
   private final NodeMetrics metrics = new NodeMetrics();
   private final ScheduledExecutorService housekeeping;
@@ -95,8 +98,10 @@ public final class Node implements NodeState, AutoCloseable {
   private volatile boolean opened;
   private volatile boolean closed;
 
-  private Node(NodeConfig config, InstantSource clock, Ticker ticker, Consumer<Throwable> onFatal) {
+  private Node(NodeConfig config, InstantSource clock, Ticker ticker, StartupTimeline timeline,
+      Consumer<Throwable> onFatal) {
     this.config = config;
+    this.timeline = timeline;
     this.clock = clock;
     this.ticker = ticker;
     this.onFatal = onFatal;
@@ -130,7 +135,13 @@ public final class Node implements NodeState, AutoCloseable {
    * longer work (its applier stopped on an error it cannot recover from).
    */
   public static Node start(NodeConfig config, InstantSource clock, Ticker ticker, Consumer<Throwable> onFatal) {
-    Node node = new Node(config, clock, ticker, onFatal);
+    return start(config, clock, ticker, StartupTimeline.embedded(), onFatal);
+  }
+
+  /** As {@link #start(NodeConfig, InstantSource, Ticker, Consumer)}, timing its steps on {@code timeline}. */
+  static Node start(NodeConfig config, InstantSource clock, Ticker ticker, StartupTimeline timeline,
+      Consumer<Throwable> onFatal) {
+    Node node = new Node(config, clock, ticker, timeline, onFatal);
     try {
       node.open();
       return node;
@@ -150,8 +161,11 @@ public final class Node implements NodeState, AutoCloseable {
     Authorizer authorizer = authorizer(); // before Kafka: a bad auth file fails the start at once
     KafkaClients clients = new KafkaClients(config.bootstrapServers(), config.nodeId(), config.kafkaClientProperties());
     long writeTimeout = config.writeTimeout().toMillis();
+    timeline.configDone();
+    long topicBegan = timeline.now();
     topic = LogTopic.open(clients, new TopicSpec(config.topic(), config.partitions(), (short) config.replicationFactor(),
         config.minInsyncReplicas(), config.maxRecordBytes(), writeTimeout), config.startupTimeout());
+    timeline.took("topic_ms", topicBegan);
     positions = new AppliedPositions(topic.partitions());
     membership = config.members().isEmpty()
         ? Membership.fullCopy(topic.partitions())
@@ -174,8 +188,10 @@ public final class Node implements NodeState, AutoCloseable {
         probe::caughtUpAtMillis, new ApplierEvents());
     applier.start();
 
+    long writerBegan = timeline.now();
     writer = new LogWriter(clients, topic, config.maxRecordBytes(), writeTimeout);
     writer.warmUp(config.startupTimeout());
+    timeline.took("writer_ms", writerBegan);
     // The brokers just answered the producer. Without this, a start slower than the silence limit
     // (a loaded machine) left the node ready but refusing every write until its first probe.
     broker.heard();
@@ -189,13 +205,14 @@ public final class Node implements NodeState, AutoCloseable {
     Peers peers = new Peers(membership, peersHttp, ticker::nanos);
     Sharding sharding = new Sharding(membership, peers, peersHttp, config.writeTimeout(), config.readWaitTimeout());
     status = new StatusDocument(config, topic, this, cache, positions, applier, probe, broker,
-        replicator, snapshots, sharding, metrics, ticker);
+        replicator, snapshots, sharding, metrics, ticker, timeline);
     NodeGauges.register(metrics, this::ready, cache, config.maxMemoryBytes(), topic, positions, applier, probe, broker,
         replicator, snapshots, sweep);
     metrics.counter("logkv_freezes", "Times this process was noticed not running for --freeze-limit or longer"
         + " (writes are refused for a moment after each)", freezeWatch::freezes);
     HttpLimits limits = new HttpLimits(config.maxValueBytes(), config.requestTimeout().toMillis(),
         config.maxInflightBodyBytes(), config.maxConnections());
+    long httpBegan = timeline.now();
     http = new HttpServer(config.bind(), config.port(), config.ioThreads(), (int) config.requestTimeout().toMillis(),
         (int) config.idleTimeout().toMillis(), limits,
         AuthHandler.wrap(
@@ -203,6 +220,7 @@ public final class Node implements NodeState, AutoCloseable {
                 metrics, limits),
             authorizer, metrics))
         .start();
+    timeline.took("http_ms", httpBegan);
     if (membership.self().isPresent()) {
       sharding.checkAgreement(); // refuses to start beside members started with another list or R
       peers.start(housekeeping, Duration.ofMillis(500));
@@ -220,6 +238,17 @@ public final class Node implements NodeState, AutoCloseable {
     probe.start(housekeeping, config.stalenessProbeInterval());
     sweep.start(housekeeping, config.expirySweepInterval());
     snapshots.start(snapshotter, this::ready);
+    announceIfReady();
+  }
+
+  /**
+   * Logs the ready line ({@link StartupTimeline}) the first time the node is ready: called when
+   * open() is done and when the applier has caught up, whichever comes last finds it ready.
+   */
+  private void announceIfReady() {
+    if (ready() && announcedReady.compareAndSet(false, true)) {
+      LOG.info(timeline.ready(config.nodeId()));
+    }
   }
 
   /** Bearer tokens from --auth-file, or auth off (allowed by the config only on loopback or with --insecure). */
@@ -253,6 +282,10 @@ public final class Node implements NodeState, AutoCloseable {
       probe.markCaughtUp();
       LOG.info("node {} has caught up: {} keys after replaying {} records from the {} in {} s", config.nodeId(),
           cache.size(), replay.records(), replay.source(), String.format("%.3f", replay.seconds()));
+      timeline.tookMillis("snapshot_ms", replay.restoreMillis());
+      timeline.tookMillis("replay_ms", Math.round(replay.seconds() * 1000) - replay.restoreMillis());
+      timeline.count("replay_records", replay.records());
+      announceIfReady();
     }
 
     @Override

@@ -36,10 +36,12 @@ final class StatusDocument {
   private final NodeMetrics metrics;
   private final Ticker ticker;
   private final long startedNanos;
+  private final StartupTimeline timeline;
 
   StatusDocument(NodeConfig config, LogTopic topic, NodeState state, Cache cache, AppliedPositions positions,
       Applier applier, StalenessProbe probe, BrokerContact broker, Replicator replicator, Snapshots snapshots,
-      Sharding sharding, NodeMetrics metrics, Ticker ticker) {
+      Sharding sharding, NodeMetrics metrics, Ticker ticker, StartupTimeline timeline) {
+    this.timeline = timeline;
     this.config = config;
     this.topic = topic;
     this.state = state;
@@ -99,6 +101,7 @@ final class StatusDocument {
     replay.put("rate", Math.round(r.rate()));
     replay.put("percent", Math.round(r.percent() * 10) / 10.0);
     s.put("replay", replay);
+    s.put("startup", timeline.atReady()); // null until the node first turned ready
     s.put("snapshot", snapshots.status(applier.restoredEntries()));
     s.put("requests", new java.util.TreeMap<>(metrics.requestTotals()));
     s.put("uptime_seconds", TimeUnit.NANOSECONDS.toSeconds(ticker.nanos() - startedNanos));

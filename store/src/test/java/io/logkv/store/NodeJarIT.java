@@ -78,7 +78,20 @@ class NodeJarIT {
     try {
       String url = "http://127.0.0.1:" + port;
       awaitReady(node, url, dir.resolve("node.log"));
-      assertThat(json(Http.get(url + "/status").body()).get("node_id").asText()).isEqualTo("by-hand");
+      var status = json(Http.get(url + "/status").body());
+      assertThat(status.get("node_id").asText()).isEqualTo("by-hand");
+      // How long each start-up step took, in /status and in one line of the log.
+      var startup = status.get("startup");
+      for (String key : StartupTimeline.KEYS) {
+        assertThat(startup.get(key).asLong()).as(key).isNotNegative();
+      }
+      assertThat(startup.get("total_ms").asLong()).isPositive()
+          .isGreaterThanOrEqualTo(startup.get("jvm_ms").asLong() + startup.get("config_ms").asLong());
+      assertThat(startup.get("jvm_ms").asLong()).isPositive();
+      assertThat(Files.readAllLines(dir.resolve("node.log")).stream().map(StartupTimeline::parseReadyLine)
+          .filter(m -> !m.isEmpty()).toList())
+          .singleElement().satisfies(m -> assertThat(m).containsEntry("node", "by-hand")
+              .containsEntry("total_ms", startup.get("total_ms").asText()));
 
       assertThat(Http.put(url + "/keys/hand", "made").statusCode()).isEqualTo(200);
       assertThat(Http.get(url + "/keys/hand").body()).isEqualTo("made");

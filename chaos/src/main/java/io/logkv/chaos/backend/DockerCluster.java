@@ -57,7 +57,6 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class DockerCluster implements ChaosCluster {
   private static final Logger LOG = LoggerFactory.getLogger(DockerCluster.class);
-  private static final int FREEZE_ATTEMPTS = 3;
   private static final int NODE_PORT = 8081;
   private static final int NGINX_PORT = 8080;
   private static final int API_PORT = 8474;
@@ -313,7 +312,7 @@ final class DockerCluster implements ChaosCluster {
 
   @Override
   public void pauseNode(int i) {
-    freeze(nodes.get(i), nodeId(i));
+    docker.pauseContainerCmd(nodes.get(i).getContainerId()).exec();
   }
 
   @Override
@@ -385,32 +384,7 @@ final class DockerCluster implements ChaosCluster {
 
   @Override
   public void pauseBroker(int b) {
-    freeze(kafkas.get(b), brokerHost(b));
-  }
-
-  /**
-   * docker pause, tried up to {@value #FREEZE_ATTEMPTS} times. The cgroup freezer can fail to
-   * freeze a busy container in time ("OCI runtime pause failed: unable to freeze", seen on a
-   * loaded 2-core machine); the next attempt usually takes. Whatever a failed attempt left paused
-   * is resumed first. A scenario that cannot freeze its target fails rather than run without it.
-   */
-  private void freeze(GenericContainer<?> container, String what) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        docker.pauseContainerCmd(container.getContainerId()).exec();
-        return;
-      } catch (DockerException e) {
-        if (attempt == FREEZE_ATTEMPTS) {
-          throw new IllegalStateException("could not freeze " + what + " in " + attempt + " attempts", e);
-        }
-        LOG.warn("freezing {} failed (attempt {} of {}), trying again: {}", what, attempt, FREEZE_ATTEMPTS,
-            e.getMessage());
-        if (Boolean.TRUE.equals(state(container).getPaused())) {
-          docker.unpauseContainerCmd(container.getContainerId()).exec();
-        }
-        sleep(300);
-      }
-    }
+    docker.pauseContainerCmd(kafkas.get(b).getContainerId()).exec();
   }
 
   @Override

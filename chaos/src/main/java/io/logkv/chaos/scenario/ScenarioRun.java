@@ -311,16 +311,13 @@ public final class ScenarioRun {
     expect(owners.isEmpty() ? "all nodes reach the same digest and applied positions after healing"
         : "the owners of each partition, all " + cluster.replicas() + " live, reach the same digest and applied"
             + " position after healing", converged);
-    List<FinalState> finals = finalStates();
-    // Reading the final states takes a while, node after node; a write still landing meanwhile (a
-    // producer's retry of an unknown write, inside the write fence) changes the digests of the nodes
-    // read after it. Read again once they agree again: divergence is nodes that differ at the same
-    // position, not one node read before a write and the others after it.
-    for (int again = 0; again < 2 && converged && !sameDigests(finals); again++) {
-      LOG.info("{}: the data changed while the final states were read; reading them again", name);
-      converged = agreedDigest(Duration.ofSeconds(30)).isPresent();
-      finals = finalStates();
-    }
+    List<FinalState> finals = owners.map(this::finalCopies).orElseGet(() -> {
+      List<FinalState> all = new ArrayList<>();
+      for (int i = 0; i < cluster.size(); i++) {
+        all.add(finalState(i));
+      }
+      return all;
+    });
     check = Checker.check(history, finals);
     List<Operation> ops = history.operations();
     Timeline timeline = Timeline.of(history, 250);
@@ -506,20 +503,6 @@ public final class ScenarioRun {
       throw new IllegalStateException("reading " + key + " from " + cluster.nodeId(i) + " answered " + r.errorKind());
     }
     return Optional.empty();
-  }
-
-  private List<FinalState> finalStates() {
-    return owners.map(this::finalCopies).orElseGet(() -> {
-      List<FinalState> all = new ArrayList<>();
-      for (int i = 0; i < cluster.size(); i++) {
-        all.add(finalState(i));
-      }
-      return all;
-    });
-  }
-
-  private static boolean sameDigests(List<FinalState> finals) {
-    return finals.stream().map(FinalState::digest).distinct().count() <= 1;
   }
 
   private FinalState finalState(int i) {

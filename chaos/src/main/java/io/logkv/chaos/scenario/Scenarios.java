@@ -31,7 +31,6 @@ public final class Scenarios {
   private final Duration readyTimeout;
   private final Duration writeTimeout;
   private final List<String> ran = new ArrayList<>();
-  private final List<ScenarioRun> runs = new ArrayList<>();
 
   /**
    * @param results where each scenario's JSON and timeline go
@@ -51,18 +50,7 @@ public final class Scenarios {
   public ScenarioRun begin(String name, String fault) {
     ScenarioRun run = ScenarioRun.begin(cluster, name, fault, results, histories);
     ran.add(run.name());
-    runs.add(run);
     return run;
-  }
-
-  /**
-   * Stops the workload of every scenario begun, if still running: one that threw or timed out
-   * before its end leaves its clients writing, and they would change the data under the next
-   * scenario's checks (seen: a docker pause that failed left one writing through three more
-   * scenarios, each then finding the nodes' digests changing under it).
-   */
-  public void stopWorkloads() {
-    runs.forEach(ScenarioRun::stopWorkload);
   }
 
   /** The names of the scenarios begun so far, in order. */

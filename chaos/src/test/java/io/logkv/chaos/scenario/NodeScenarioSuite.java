@@ -47,7 +47,6 @@ abstract class NodeScenarioSuite {
 
   @AfterEach
   void healEverything() {
-    scenarios.stopWorkloads(); // first: a scenario that failed half-way may have left its clients running
     suite.healEverything();
   }
 

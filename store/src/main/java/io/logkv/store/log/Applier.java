@@ -264,6 +264,7 @@ public final class Applier implements AutoCloseable {
     }
     long began = System.nanoTime();
     Optional<StartingPoint.Restored> restored = from.restore(cache, logStart, target, held);
+    long restoredAt = System.nanoTime();
     long[] start = restored.map(StartingPoint.Restored::positions).orElse(logStart);
     restoredEntries = restored.map(StartingPoint.Restored::entries).orElse(0L);
     positions.reset(start);
@@ -276,7 +277,7 @@ public final class Applier implements AutoCloseable {
     }
     cache.reserve(total); // an upper bound on new keys: one per record
     ReplayProgress progress = new ReplayProgress();
-    progress.begin(restored.isPresent() ? "snapshot" : sourceName, total, began);
+    progress.begin(restored.isPresent() ? "snapshot" : sourceName, total, began, restoredAt);
     replay = progress;
     LOG.info("replaying {} offsets of {} from the {} to catch up (target {})", total, topic.name(), progress.source(),
         AppliedPositions.describe(target));

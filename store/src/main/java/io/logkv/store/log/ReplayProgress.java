@@ -7,16 +7,22 @@ package io.logkv.store.log;
 public final class ReplayProgress {
   private volatile String source = "log";
   private volatile long startedNanos;
+  private volatile long restoredNanos;
   private volatile long finishedNanos;
   private volatile long records;
   private volatile long offsetsToReplay;
   private volatile long offsetsReplayed;
   private volatile boolean done;
 
-  void begin(String source, long offsetsToReplay, long nowNanos) {
+  /**
+   * @param startedNanos when catching up began (before a snapshot was loaded)
+   * @param restoredNanos when the snapshot was loaded (or found unusable) and replay proper began
+   */
+  void begin(String source, long offsetsToReplay, long startedNanos, long restoredNanos) {
     this.source = source;
     this.offsetsToReplay = offsetsToReplay;
-    this.startedNanos = nowNanos;
+    this.startedNanos = startedNanos;
+    this.restoredNanos = restoredNanos;
   }
 
   void progress(long records, long offsetsReplayed) {
@@ -50,6 +56,11 @@ public final class ReplayProgress {
     }
     long end = done ? finishedNanos : System.nanoTime();
     return (end - startedNanos) / 1e9;
+  }
+
+  /** Time spent loading a snapshot (or finding none usable) before replay proper, in milliseconds. */
+  public long restoreMillis() {
+    return startedNanos == 0 ? 0 : java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(restoredNanos - startedNanos);
   }
 
   /** Records per second over the replay. */
