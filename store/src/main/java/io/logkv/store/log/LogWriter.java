@@ -33,9 +33,19 @@ public final class LogWriter implements AutoCloseable {
   private final LogTopic topic;
   private final long writeTimeoutMillis;
 
-  public LogWriter(KafkaClients clients, LogTopic topic, int maxRequestBytes, long writeTimeoutMillis) {
+  /** The writer of {@code topic} with a producer from {@link #newProducer}. */
+  public LogWriter(KafkaProducer<byte[], byte[]> producer, LogTopic topic, long writeTimeoutMillis) {
+    this.producer = producer;
     this.topic = topic;
     this.writeTimeoutMillis = writeTimeoutMillis;
+  }
+
+  /**
+   * The writer's producer. Making one contacts no broker, but loads and sets up much of the Kafka
+   * client (a few hundred ms in a fresh JVM), so a starting node makes it while it checks the topic.
+   */
+  public static KafkaProducer<byte[], byte[]> newProducer(KafkaClients clients, int maxRequestBytes,
+      long writeTimeoutMillis) {
     Properties p = clients.forRole("writer");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -55,7 +65,7 @@ public final class LogWriter implements AutoCloseable {
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(500, writeTimeoutMillis / 3)));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "250");
     p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Long.toString(365L * 24 * 3600 * 1000));
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**
