@@ -45,6 +45,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Membership membership;
   private final java.util.Map<String, Restarts> restarts = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** The nodes' class archive (see {@link ClassArchive}); empty when off or not possible. */
+  private final java.util.Optional<ClassArchive> classArchive;
 
   private LocalCluster(Builder b) {
     this.temporary = b.dataDir == null;
@@ -75,12 +77,22 @@ public final class LocalCluster implements AutoCloseable {
     List<String> clusterArgs = new ArrayList<>(List.of("--members", memberList, "--replicas",
         Integer.toString(b.replicas), "--partitions", Integer.toString(b.partitions)));
     clusterArgs.addAll(b.nodeArgs); // the caller's options last: they win
+    this.classArchive = b.classArchive
+        ? ClassArchive.forClassPath(b.nodeClassPath != null ? b.nodeClassPath : System.getProperty("java.class.path"))
+        : java.util.Optional.empty();
+    boolean training = classArchive.isPresent() && !classArchive.get().exists();
     for (int i = 0; i < b.nodes; i++) {
       int port = nodePorts.get(i);
       String id = "n" + (i + 1);
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
+      // One node trains when there is no archive yet: the others need not pay for writing it.
+      List<String> jvm = new ArrayList<>(b.nodeJvmOptions);
+      classArchive.ifPresent(a -> jvm.addAll(a.exists() ? a.useOptions() : List.of()));
+      if (training && i == 0) {
+        jvm.addAll(classArchive.get().trainOptions());
+      }
       nodes.add(new NodeProcess(id, port, bootstrap == null ? kafka.bootstrapServers() : bootstrap,
-          dataDir.resolve("nodes"), logs.resolve(id + ".log"), b.nodeJvmOptions, clusterArgs, b.nodeClassPath));
+          dataDir.resolve("nodes"), logs.resolve(id + ".log"), jvm, clusterArgs, b.nodeClassPath));
       ports.add(b.nginxUpstream == null ? port : b.nginxUpstream.applyAsInt(i, port));
     }
     if (b.superviseNodes) {
@@ -220,6 +232,7 @@ public final class LocalCluster implements AutoCloseable {
             .map(n -> CompletableFuture.runAsync(n::stop))
             .toArray(CompletableFuture[]::new))
         .join();
+    classArchive.ifPresent(ClassArchive::keep); // what a training node wrote as it stopped
     kafka.stop();
     if (temporary) {
       TempDirs.deleteRecursively(dataDir);
@@ -250,6 +263,7 @@ public final class LocalCluster implements AutoCloseable {
     private IntFunction<String> nodeBootstrap;
     private IntBinaryOperator nginxUpstream;
     private String nodeClassPath;
+    private boolean classArchive = true;
 
     /**
      * Runs the nodes from {@code storeJar} (the production artifact, {@code
@@ -258,6 +272,15 @@ public final class LocalCluster implements AutoCloseable {
     public Builder nodeJar(Path storeJar) {
       this.nodeClassPath = storeJar.toAbsolutePath() + java.io.File.pathSeparator
           + io.logkv.kafkalocal.ChildProcess.parentWatchLocation();
+      return this;
+    }
+
+    /**
+     * Whether the nodes use a class archive of their class path, made by a training run at the
+     * first start ({@link ClassArchive}); on by default, and only possible for a class path of jars.
+     */
+    public Builder classArchive(boolean use) {
+      this.classArchive = use;
       return this;
     }
 
