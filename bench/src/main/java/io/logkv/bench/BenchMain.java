@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "logkv-bench",
     mixinStandardHelpOptions = true,
     subcommands = {
-      BenchMain.Load.class, BenchMain.Ceiling.class, BenchMain.Replay.class, BenchMain.Lag.class, ReportCommand.class,
+      BenchMain.Load.class, BenchMain.Ceiling.class, BenchMain.Replay.class, BenchMain.Lag.class, BenchMain.Start.class, ReportCommand.class,
       CapacityCommand.class
     },
     description = {
@@ -139,6 +139,34 @@ public final class BenchMain implements Runnable {
             p.fromSnapshotReadySeconds());
       }
       return 0;
+    }
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Node process start to ready with nothing to replay, each step, with and without a class archive.")
+  static final class Start implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "5", description = "Measured starts of each kind. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = TempDirs.create("logkv-start");
+      try (LocalCluster cluster = Clusters.builder().nodes(1).brokers(1).nginx(null).build().start()) {
+        StartBench.Result r = StartBench.measure(cluster.kafka().bootstrapServers(), runs, dir,
+            m -> System.out.println("  " + m));
+        System.out.printf("start to ready: median %.3f s; steps: %s%n", r.plain().medianSeconds(),
+            r.plain().describeSteps());
+        if (r.archived() != null) {
+          System.out.printf("with the class archive (%d MiB): median %.3f s (%.2fx); steps: %s%n", r.archiveBytes() >> 20,
+              r.archived().medianSeconds(), r.archived().medianSeconds() / r.plain().medianSeconds(),
+              r.archived().describeSteps());
+        } else {
+          System.out.println("no class archive: the node runs from this JVM's class path, not store/target/logkv-store.jar");
+        }
+        return 0;
+      } finally {
+        TempDirs.deleteRecursively(dir);
+      }
     }
   }
 

@@ -100,9 +100,18 @@ final class HttpFigures {
           m -> progress.accept("  " + m));
       report.raw("start_to_ready", start);
       report.add(new Report.Row(f("node process start to ready, 0 records to replay (median of %d)", runs),
-          f("%.2f s", start.medianSeconds()),
-          "each start: " + String.join(", ", start.seconds().stream().map(s -> f("%.2f s", s)).toList()), "",
-          "<= 1.5 s", Report.met(start.medianSeconds() <= 1.5)));
+          f("%.2f s", start.plain().medianSeconds()),
+          "each start: " + String.join(", ", start.plain().seconds().stream().map(s -> f("%.2f s", s)).toList())
+              + "; steps (median): " + start.plain().describeSteps(), "",
+          "<= 1.5 s", Report.met(start.plain().medianSeconds() <= 1.5)));
+      if (start.archived() != null) {
+        report.add(new Report.Row(f("the same with the class archive the launcher makes (median of %d)", runs),
+            f("%.2f s", start.archived().medianSeconds()),
+            f("%.2fx the start without it; archive %d MiB; steps (median): %s",
+                start.archived().medianSeconds() / start.plain().medianSeconds(), start.archiveBytes() >> 20,
+                start.archived().describeSteps()), "",
+            "<= 1.5 s", Report.met(start.archived().medianSeconds() <= 1.5)));
+      }
     }
   }
 

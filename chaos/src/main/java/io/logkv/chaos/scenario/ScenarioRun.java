@@ -249,7 +249,8 @@ public final class ScenarioRun {
 
   /** Takes the restarted node {@code i}'s replay figures from its /status and the ready time measured. */
   public void recordReplay(int i, long readyMs) {
-    JsonNode replay = status(i).get("replay");
+    JsonNode status = status(i);
+    JsonNode replay = status.get("replay");
     long ms = Math.round(replay.get("seconds").asDouble() * 1000);
     long records = replay.get("records").asLong();
     replayMillis = replayMillis == null ? ms : Math.max(replayMillis, ms);
@@ -257,7 +258,23 @@ public final class ScenarioRun {
     replayRate = replay.get("rate").asLong();
     readyMillis = readyMillis == null ? readyMs : Math.max(readyMillis, readyMs);
     measure(cluster.nodeId(i) + " replay", replay.get("source").asText() + ", " + records + " records in " + ms
-        + " ms, ready " + readyMs + " ms after start");
+        + " ms, ready " + readyMs + " ms after start, " + (readyMs - ms) + " ms of it not replay"
+        + startupSteps(status.get("startup")));
+  }
+
+  /** The node's own start-up steps (its /status "startup"), as "; jvm 900 ms, config 80 ms, ...". */
+  private static String startupSteps(JsonNode startup) {
+    if (startup == null || !startup.isObject()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    startup.fields().forEachRemaining(e -> {
+      if (e.getKey().endsWith("_ms") && !e.getKey().equals("total_ms")) {
+        sb.append(sb.length() == 0 ? "; node's steps: " : ", ")
+            .append(e.getKey().replace("_ms", "")).append(' ').append(e.getValue().asLong()).append(" ms");
+      }
+    });
+    return sb.toString();
   }
 
   /** The partitions node {@code i} holds: all in full-copy mode. */
