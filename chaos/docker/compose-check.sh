@@ -155,6 +155,12 @@ done
 ((restarts >= 1)) || fail "n2 exited but was not restarted"
 wait_200 "http://127.0.0.1:$LOGKV_PORT_N2/health/ready" "n2 after its restart"
 say "n2 healthy; its process exited and the engine restarted it (restart count $restarts), ready again"
+# Its clean stop wrote the class archive (store/docker-entrypoint.sh), and the restart maps it.
+archive=$(docker exec "$n2" bash -c 'ls /var/lib/logkv/.class-archive/*.jsa 2>/dev/null' || true)
+[[ -n $archive ]] || fail "n2's clean stop left no class archive in its volume"
+docker exec "$n2" bash -c 'tr "\0" " " </proc/1/cmdline' | grep -q -- "-XX:SharedArchiveFile=$archive" \
+  || fail "n2 restarted without its class archive $archive"
+say "n2's clean stop wrote its class archive ($archive); the restart uses it"
 compose down -v --remove-orphans >/dev/null 2>&1
 say "full copy: PASSED in $((SECONDS - t0)) s"
 
