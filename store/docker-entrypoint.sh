@@ -16,6 +16,8 @@ if [[ -s $ARCHIVE.training && ! -f $ARCHIVE ]]; then
   mv -f "$ARCHIVE.training" "$ARCHIVE"
 fi
 rm -f "$ARCHIVE.training"
+# Archives of earlier images (another checksum) are never used again.
+find "$DIR" -maxdepth 1 -name "logkv-store-*.jsa*" ! -name "$(basename "$ARCHIVE")" -delete
 if [[ -f $ARCHIVE ]]; then
   CDS=(-XX:SharedArchiveFile="$ARCHIVE")
 else

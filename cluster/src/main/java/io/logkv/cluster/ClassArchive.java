@@ -2,7 +2,6 @@ package io.logkv.cluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -117,19 +116,38 @@ public final class ClassArchive {
 
   /**
    * After the training node stopped: moves what it wrote into place (atomically: another
-   * launcher may be reading it). Returns whether there is an archive now.
+   * launcher may be reading it) and removes the archives of earlier builds beside it. Returns
+   * whether there is an archive now; a failure to move is logged, not thrown, since this runs
+   * while a cluster stops and must not keep the rest from stopping.
    */
   public boolean keep() {
     try {
       if (Files.isRegularFile(training) && Files.size(training) > 0) {
         Files.move(training, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("class archive {} made by this run's training node: later starts use it", archive);
+        removeOlderArchives();
       } else {
         Files.deleteIfExists(training);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot move the class archive " + training + " to " + archive, e);
+      LOG.warn("could not keep the class archive {} as {}: nodes start without one ({})", training, archive,
+          e.toString());
     }
     return exists();
+  }
+
+  /** Archives of the same jar name made for other builds (another checksum): never used again. */
+  private void removeOlderArchives() throws IOException {
+    String name = archive.getFileName().toString();
+    String prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    try (var siblings = Files.list(archive.getParent())) {
+      for (Path p : siblings.toList()) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(".jsa") && !n.equals(name)
+            && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-f]{8}")) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 }

@@ -87,7 +87,7 @@ public final class LocalCluster implements AutoCloseable {
       String bootstrap = b.nodeBootstrap == null ? null : b.nodeBootstrap.apply(i);
       // One node trains when there is no archive yet: the others need not pay for writing it.
       List<String> jvm = new ArrayList<>(b.nodeJvmOptions);
-      classArchive.ifPresent(a -> jvm.addAll(a.exists() ? a.useOptions() : List.of()));
+      classArchive.ifPresent(a -> jvm.addAll(a.useOptions()));
       if (training && i == 0) {
         jvm.addAll(classArchive.get().trainOptions());
       }

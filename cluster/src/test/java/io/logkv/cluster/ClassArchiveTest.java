@@ -63,8 +63,14 @@ class ClassArchiveTest {
     assertThat(a.keep()).isFalse();
     assertThat(Path.of(training)).doesNotExist();
 
+    Path older = a.path().resolveSibling("app-0badcafe.jsa");
+    Path otherJar = a.path().resolveSibling("other-0badcafe.jsa");
+    Files.write(older, new byte[] {9});
+    Files.write(otherJar, new byte[] {9});
     Files.write(Path.of(training), new byte[] {1, 2, 3});
     assertThat(a.keep()).isTrue();
+    assertThat(older).as("an earlier build's archive of the same jar").doesNotExist();
+    assertThat(otherJar).exists();
     assertThat(a.useOptions()).contains("-XX:SharedArchiveFile=" + a.path());
     assertThat(Path.of(training)).doesNotExist();
   }
