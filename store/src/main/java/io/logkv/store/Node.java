@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ public final class Node implements NodeState, AutoCloseable {
   private final Consumer<Throwable> onFatal;
   private final StartupTimeline timeline;
   /** Set once the ready line has been logged: only the first time the node turns ready. */
-  private final java.util.concurrent.atomic.AtomicBoolean announcedReady = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean announcedReady = new AtomicBoolean();
   private final Cache cache = Cache.inMemory();
   private final NodeMetrics metrics = new NodeMetrics();
   private final ScheduledExecutorService housekeeping;
